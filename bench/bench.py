@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Time whole `kith` processes against baselines measured in the same run.
+
+    python3 bench/bench.py --vault DIR [--runs 10] [--kith target/release/kith]
+                           [--today 2026-11-23] [--out FILE.md]
+
+Each command runs once as a warm-up, then --runs times. For each run the wall time (from spawn to
+reap) and the child's peak RSS (ru_maxrss from os.wait4, which on Linux covers the child and the
+descendants it waited for) are measured. The table gives the median, min and max wall time and the
+largest peak RSS over the measured runs. Stdout of measured commands goes to /dev/null; stderr is
+kept only to show when a command fails. Stdlib only; Linux (ru_maxrss in KiB).
+
+Why a helper process: on Linux a forked child starts with its parent's RSS high-water mark, and
+exec keeps it, so a child spawned straight from this script would never report less than this
+script's own RSS. Each run therefore goes through a minimal `python3 -I -S` helper that spawns the
+command, times it and reaps it with os.wait4; the helper's RSS (measured with /bin/true and shown
+in the report as the floor) is the least any command can report.
+
+To add a command, append to the list built in `commands()`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Command:
+    name: str  # shown in the table
+    argv: list[str]
+    ok_codes: tuple[int, ...] = (0,)  # exit codes that are not failures (check exits 1 on errors)
+    note: str = ""
+
+
+@dataclass
+class Result:
+    cmd: Command
+    wall_ms: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    codes: set[int] = field(default_factory=set)
+    skipped: str = ""
+    stderr_tail: str = ""
+
+
+def commands(args: argparse.Namespace) -> list[Command]:
+    vault = args.vault
+    kith = [args.kith, "--vault", vault, "--today", args.today]
+    cmds: list[Command] = []
+
+    # Baselines.
+    rg = shutil.which("rg")
+    if rg:
+        cmds.append(Command("rg --count-matches -F coffee (baseline)",
+                            [rg, "--count-matches", "-F", "coffee", vault], ok_codes=(0, 1)))
+    else:
+        cmds.append(Command("rg --count-matches -F coffee (baseline)", [],
+                            note="skipped: rg not installed (apt-get install ripgrep)"))
+    cmds.append(Command(
+        "read every .md file (baseline: find + xargs cat)",
+        ["bash", "-c", 'find "$1" -name "*.md" -type f -print0 | xargs -0 cat > /dev/null',
+         "bash", vault]))
+
+    # kith. Later: index, search, who ...
+    cmds.append(Command("kith due", kith + ["due"]))
+    cmds.append(Command("kith due --json", kith + ["due", "--json"]))
+    cmds.append(Command("kith check", kith + ["check"], ok_codes=(0, 1)))
+    # cmds.append(Command("kith index", kith + ["index"]))
+    # cmds.append(Command("kith search coffee berlin", kith + ["search", "coffee", "berlin"]))
+    return cmds
+
+
+# Runs argv[2:], writes "maxrss_kib wall_ns exit_code" to the fd named by argv[1].
+HELPER = r"""
+import os, sys, time
+fd = int(sys.argv[1])
+t0 = time.perf_counter_ns()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+t1 = time.perf_counter_ns()
+os.write(fd, b"%d %d %d" % (usage.ru_maxrss, t1 - t0, os.waitstatus_to_exitcode(status)))
+"""
+
+
+def run_once(argv: list[str], stderr_file) -> tuple[float, int, int]:
+    """Returns (wall ms, peak RSS KiB, exit code) of one run of argv."""
+    stderr_file.seek(0)
+    stderr_file.truncate()
+    r, w = os.pipe()
+    try:
+        helper = subprocess.Popen([sys.executable, "-I", "-S", "-c", HELPER, str(w), *argv],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=stderr_file, pass_fds=(w,))
+        os.close(w)
+        w = -1
+        report = b""
+        while chunk := os.read(r, 4096):
+            report += chunk
+        helper.wait()
+    finally:
+        os.close(r)
+        if w >= 0:
+            os.close(w)
+    if helper.returncode != 0 or not report:
+        stderr_file.seek(0)
+        tail = stderr_file.read()[-400:].decode("utf-8", "replace")
+        raise RuntimeError(f"could not run {shlex.join(argv)}: {tail.strip()}")
+    rss, ns, code = (int(x) for x in report.split())
+    return ns / 1e6, rss, code
+
+
+def measure(cmd: Command, runs: int) -> Result:
+    res = Result(cmd)
+    if not cmd.argv:
+        res.skipped = cmd.note or "skipped"
+        return res
+    if shutil.which(cmd.argv[0]) is None and not os.access(cmd.argv[0], os.X_OK):
+        res.skipped = f"skipped: {cmd.argv[0]} not found"
+        return res
+    with tempfile.TemporaryFile() as err:
+        for i in range(runs + 1):
+            ms, rss, code = run_once(cmd.argv, err)
+            if code not in cmd.ok_codes:
+                err.seek(0)
+                res.stderr_tail = err.read()[-800:].decode("utf-8", "replace").strip()
+            if i == 0:
+                continue  # warm-up
+            res.wall_ms.append(ms)
+            res.rss_kib.append(rss)
+            res.codes.add(code)
+    return res
+
+
+def vault_size(vault: str) -> tuple[int, int, int]:
+    """(.md files, all files, bytes of all files), skipping nothing: what is on disk."""
+    md = files = size = 0
+    for root, _dirs, names in os.walk(vault):
+        for n in names:
+            p = os.path.join(root, n)
+            if os.path.islink(p):
+                continue
+            files += 1
+            size += os.path.getsize(p)
+            if n.endswith(".md"):
+                md += 1
+    return md, files, size
+
+
+def nproc() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 0
+
+
+def kith_version(kith: str) -> str:
+    try:
+        out = subprocess.run([kith, "--version"], capture_output=True, text=True, timeout=10)
+        text = out.stdout.strip() or out.stderr.strip()
+        return text.splitlines()[0] if text else "unknown"
+    except OSError as e:
+        return f"unavailable ({e.strerror})"
+    except subprocess.TimeoutExpired:
+        return "unavailable (timeout)"
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--vault", required=True, help="vault directory (e.g. from examples/gen_vault.rs)")
+    ap.add_argument("--runs", type=int, default=10, help="measured runs per command (after 1 warm-up)")
+    ap.add_argument("--kith", default="target/release/kith", help="kith binary")
+    ap.add_argument("--today", default="2026-11-23", help="passed to kith as --today")
+    ap.add_argument("--out", help="also write the Markdown report to this file")
+    ap.add_argument("--gen-cmd", help="how the vault was made, recorded in the report, e.g. "
+                    "'cargo run --release --example gen_vault -- --out /tmp/benchvault'")
+    args = ap.parse_args()
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    if not os.path.isdir(args.vault):
+        ap.error(f"--vault {args.vault}: not a directory")
+    if not os.access(args.kith, os.X_OK) and shutil.which(args.kith) is None:
+        ap.error(f"--kith {args.kith}: not found (cargo build --release, or pass --kith PATH)")
+    args.vault = os.path.abspath(args.vault)
+
+    results = []
+    for cmd in commands(args):
+        print(f"bench: {cmd.name} ...", file=sys.stderr, flush=True)
+        results.append(measure(cmd, args.runs))
+
+    with tempfile.TemporaryFile() as err:
+        floor_kib = max(run_once(["true"], err)[1] for _ in range(3))
+    md, files, size = vault_size(args.vault)
+    lines = []
+    lines.append(f"Vault: `{args.vault}`: {md} notes (.md), {files} files, {size / 1e6:.1f} MB. "
+                 f"CPUs (nproc): {nproc()}. Runs per command: {args.runs} (after 1 warm-up; "
+                 f"page cache warm). Peak RSS floor of the harness: {floor_kib / 1024:.1f} MiB "
+                 f"(no command can report less).")
+    lines.append(f"Date: {datetime.date.today().isoformat()}. Host: {platform.system()} "
+                 f"{platform.release()} {platform.machine()}. kith: {kith_version(args.kith)} "
+                 f"(`{args.kith}`), `--today {args.today}`.")
+    lines.append("")
+    lines.append("| command | median ms | min ms | max ms | peak RSS MiB |")
+    lines.append("|---|---:|---:|---:|---:|")
+    notes = []
+    for r in results:
+        if r.skipped:
+            lines.append(f"| {cell(r.cmd.name)} | – | – | – | – |")
+            notes.append(f"- {r.cmd.name}: {r.skipped}")
+            continue
+        lines.append(f"| {cell(r.cmd.name)} | {statistics.median(r.wall_ms):.0f} | {min(r.wall_ms):.0f} | "
+                     f"{max(r.wall_ms):.0f} | {max(r.rss_kib) / 1024:.1f} |")
+        codes = ", ".join(str(c) for c in sorted(r.codes))
+        bad = sorted(c for c in r.codes if c not in r.cmd.ok_codes)
+        if bad or r.codes != {0}:
+            notes.append(f"- {r.cmd.name}: exit status {codes}"
+                         + (" (FAILED)" if bad else " (expected)"))
+        if r.stderr_tail:
+            notes.append("  stderr: " + r.stderr_tail.replace("\n", " / ")[:400])
+    lines.append("")
+    if notes:
+        lines.extend(notes)
+        lines.append("")
+    lines.append("Commands measured (stdout to /dev/null):")
+    lines.append("")
+    for r in results:
+        if r.cmd.argv:
+            lines.append(f"- `{shlex.join(r.cmd.argv)}`")
+    lines.append("")
+    repro = ["python3", "bench/bench.py", "--vault", args.vault, "--runs", str(args.runs),
+             "--kith", args.kith, "--today", args.today]
+    if args.out:
+        repro += ["--out", args.out]
+    if args.gen_cmd:
+        repro += ["--gen-cmd", args.gen_cmd]
+        lines.append(f"Vault made with: `{args.gen_cmd}`")
+        lines.append("")
+    lines.append(f"Reproduce: `{shlex.join(repro)}`")
+    report = "\n".join(lines) + "\n"
+
+    sys.stdout.write(report)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(report)
+    return 1 if any(c not in r.cmd.ok_codes for r in results for c in r.codes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

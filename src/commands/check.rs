@@ -1,0 +1,51 @@
+//! `kith check`: every problem, as `path:line: severity: message` (exit 1 when one is an
+//! error).
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::core::problem::{Problem, Severity};
+use crate::vault;
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    problems: &'a [Problem],
+}
+
+pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
+    let vault = vault::load(config);
+    if json {
+        super::print_json(&CheckJson {
+            problems: &vault.problems,
+        })?;
+    } else {
+        let mut text = String::new();
+        for p in &vault.problems {
+            let _ = writeln!(text, "{p}");
+        }
+        super::print_text(config, &text)?;
+    }
+    let errors = vault
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    if !config.quiet {
+        let warnings = vault.problems.len() - errors;
+        eprintln!(
+            "kith: {} notes, {} contacts: {errors} error{}, {warnings} warning{}",
+            vault.notes,
+            vault.contacts.len(),
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" },
+        );
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

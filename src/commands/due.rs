@@ -1,0 +1,39 @@
+//! `kith due`: this week's list on stdout; `--write` also writes the due note.
+
+use std::process::ExitCode;
+
+use crate::config::Config;
+use crate::core::{render, schedule};
+use crate::vault;
+use crate::write::{self, Outcome};
+
+pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let vault = vault::load(config);
+    let week = schedule::week(&vault, &config.rules, config.today);
+    if json {
+        super::print_json(&render::due_json(&week, &vault))?;
+    } else {
+        super::print_text(config, &render::due_terminal(&week, &vault))?;
+    }
+    super::summary(config, &vault);
+    if write_note {
+        let note = render::due_note(&week, &vault);
+        match write::write_generated(&config.vault, &config.due_note, &note) {
+            Ok(Outcome::Written) => {
+                if !config.quiet {
+                    eprintln!("kith: wrote {}", config.due_note);
+                }
+            }
+            Ok(Outcome::Unchanged) => {
+                if !config.quiet {
+                    eprintln!("kith: {} is up to date", config.due_note);
+                }
+            }
+            Err(err) => {
+                eprintln!("kith: error: {err}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

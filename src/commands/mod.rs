@@ -1,0 +1,90 @@
+//! One file per subcommand: glue from a [`Config`] to the core and the shell. Each returns
+//! the exit code; only results go to stdout, everything else to stderr.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use jiff::civil::Date;
+
+use crate::config::{Color, Config, Flags};
+use crate::core::model::Vault;
+
+mod check;
+mod due;
+mod init;
+mod show;
+
+/// What the user asked for, free of clap types.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Init { dir: Option<PathBuf> },
+    Check { json: bool },
+    Due { write: bool, json: bool },
+    Show { name: String, json: bool },
+}
+
+/// Runs an action. `today` is the local date, used unless `--today` was given.
+pub fn run(flags: &Flags, action: Action, today: Date) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    if let Action::Init { dir } = &action {
+        let dir = dir.clone().unwrap_or_else(|| cwd.clone());
+        return init::run(&cwd.join(dir), flags.quiet);
+    }
+    let config = Config::load(flags, &cwd, today)?;
+    match action {
+        Action::Init { .. } => Ok(ExitCode::SUCCESS),
+        Action::Check { json } => check::run(&config, json),
+        Action::Due { write, json } => due::run(&config, write, json),
+        Action::Show { name, json } => show::run(&config, &name, json),
+    }
+}
+
+/// Stdout, with ANSI styles kept or stripped as `--color`, `NO_COLOR` and the terminal say.
+pub(crate) fn stdout(config: &Config) -> anstream::AutoStream<std::io::Stdout> {
+    let choice = match config.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    };
+    anstream::AutoStream::new(std::io::stdout(), choice)
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).context("cannot write JSON")?;
+    writeln!(out).context("cannot write JSON")?;
+    Ok(())
+}
+
+/// Writes text to stdout, ignoring a closed pipe (`kith due | head`).
+pub(crate) fn print_text(config: &Config, text: &str) -> anyhow::Result<()> {
+    let mut out = stdout(config);
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e).context("cannot write to stdout"),
+    }
+}
+
+/// The one line on stderr that counts contacts and problems (not with `--quiet`).
+pub(crate) fn summary(config: &Config, vault: &Vault) {
+    if config.quiet {
+        return;
+    }
+    let problems = vault.problems.len();
+    let tail = if problems == 0 {
+        "no problems".to_string()
+    } else if problems == 1 {
+        "1 problem (run `kith check`)".to_string()
+    } else {
+        format!("{problems} problems (run `kith check`)")
+    };
+    eprintln!(
+        "kith: {} notes, {} contacts, {tail}",
+        vault.notes,
+        vault.contacts.len()
+    );
+}

@@ -1,0 +1,543 @@
+//! Flags and `kith.toml` become one [`Config`], once. Commands and the core never see clap
+//! types or TOML.
+//!
+//! An invalid config is a usage error (exit 2) whose message names the file, the line and
+//! the key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobSet, GlobSetBuilder};
+use jiff::civil::Date;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::core::cadence::Cadence;
+use crate::core::dates::parse_weekday;
+use crate::core::model::{Rules, Tier};
+use crate::core::tags;
+use crate::core::text::LineIndex;
+
+/// The config file's name, at the vault root.
+pub const CONFIG_FILE: &str = "kith.toml";
+
+/// A usage or configuration error: the binary exits 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Color {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// What was typed on the command line that every command shares (no clap types).
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub vault: Option<PathBuf>,
+    pub today: Option<Date>,
+    pub verbose: u8,
+    pub quiet: bool,
+    pub color: Color,
+}
+
+/// Everything a command needs to know, resolved once.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The vault root (absolute).
+    pub vault: PathBuf,
+    /// Where the config was read from, when there is one.
+    pub config_file: Option<PathBuf>,
+    /// Today: `--today`, else the local date.
+    pub today: Date,
+    /// The due note, relative to the root, with `/`.
+    pub due_note: String,
+    /// Where `kith log` appends (a later part).
+    pub log_heading: String,
+    /// The `ignore` globs, compiled (relative to the root, `*` does not cross `/`).
+    pub ignore: GlobSet,
+    /// The index folder from the config, if set (a later part).
+    pub index_dir: Option<PathBuf>,
+    /// The scheduling rules.
+    pub rules: Rules,
+    pub verbose: u8,
+    pub quiet: bool,
+    pub color: Color,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    due_note: Option<Spanned<String>>,
+    week_start: Option<Spanned<String>>,
+    default_tier: Option<Spanned<String>>,
+    log_heading: Option<String>,
+    ignore: Option<Vec<Spanned<String>>>,
+    index_dir: Option<String>,
+    contacts: Option<RawContacts>,
+    tiers: Option<toml::Table>,
+    exchange: Option<RawExchange>,
+    introductions: Option<RawIntroductions>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContacts {
+    folders: Option<Vec<String>>,
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    cadence: Option<String>,
+    max: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExchange {
+    ask_tags: Option<Vec<String>>,
+    give_tags: Option<Vec<String>>,
+    streak: Option<Spanned<usize>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntroductions {
+    min_shared: Option<Spanned<usize>>,
+    max: Option<usize>,
+}
+
+/// Finds the vault root: `--vault` (or `$KITH_VAULT`, which clap folds into the flag), else
+/// the nearest ancestor of `cwd` holding `kith.toml` or `.obsidian/`, else `cwd`.
+pub fn discover_vault(flag: Option<&Path>, cwd: &Path) -> Result<PathBuf, UsageError> {
+    if let Some(dir) = flag {
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            cwd.join(dir)
+        };
+        if !dir.is_dir() {
+            return Err(UsageError(format!(
+                "the vault folder {} does not exist or is not a folder",
+                dir.display()
+            )));
+        }
+        return Ok(dir);
+    }
+    for dir in cwd.ancestors() {
+        if dir.join(CONFIG_FILE).is_file() || dir.join(".obsidian").is_dir() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Ok(cwd.to_path_buf())
+}
+
+/// Where a config error is: the file, a line and a key.
+struct At<'a> {
+    file: &'a str,
+    lines: LineIndex,
+}
+
+impl At<'_> {
+    fn error(&self, span: Option<std::ops::Range<usize>>, key: &str, message: &str) -> UsageError {
+        match span {
+            Some(span) => UsageError(format!(
+                "{}:{}: invalid config: key `{key}`: {message}",
+                self.file,
+                self.lines.line_of(span.start)
+            )),
+            None => UsageError(format!(
+                "{}: invalid config: key `{key}`: {message}",
+                self.file
+            )),
+        }
+    }
+}
+
+/// The dotted key on the line holding `offset`: the last table header above it, and the key
+/// before `=` on its line.
+fn key_at(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[line_start..line_end].trim();
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    if line.starts_with('[') {
+        return line.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+    }
+    let key = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+    match table {
+        Some(t) if !key.is_empty() => format!("{t}.{key}"),
+        Some(t) => t,
+        None => key.to_string(),
+    }
+}
+
+/// Reads and validates a config text. `file` names it in messages.
+pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
+    let at = At {
+        file,
+        lines: LineIndex::new(text),
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let span = e.span();
+        let key = span
+            .clone()
+            .map(|s| key_at(text, s.start))
+            .unwrap_or_default();
+        let message = e.message().trim().to_string();
+        if key.is_empty() {
+            match span {
+                Some(s) => UsageError(format!(
+                    "{file}:{}: invalid config: {message}",
+                    at.lines.line_of(s.start)
+                )),
+                None => UsageError(format!("{file}: invalid config: {message}")),
+            }
+        } else {
+            at.error(span, &key, &message)
+        }
+    })?;
+    let mut rules = Rules::default();
+
+    let due_note = match raw.due_note {
+        Some(s) => {
+            let value = s.get_ref().trim().replace('\\', "/");
+            let bad = value.is_empty()
+                || value.starts_with('/')
+                || Path::new(&value).is_absolute()
+                || value.split('/').any(|p| p == ".." || p.is_empty());
+            if bad {
+                return Err(at.error(
+                    Some(s.span()),
+                    "due_note",
+                    "must be a path inside the vault, relative to its root (e.g. \"Due this week.md\")",
+                ));
+            }
+            value
+        }
+        None => "Due this week.md".to_string(),
+    };
+    if let Some(s) = raw.week_start {
+        rules.week_start = parse_weekday(s.get_ref()).ok_or_else(|| {
+            at.error(
+                Some(s.span()),
+                "week_start",
+                &format!("`{}` is not a day name (monday … sunday)", s.get_ref()),
+            )
+        })?;
+    }
+    if let Some(table) = raw.tiers {
+        rules.tiers = read_tiers(text, &at, table)?;
+        if rules.tiers.is_empty() {
+            return Err(at.error(None, "tiers", "at least one tier is needed"));
+        }
+    }
+    match raw.default_tier {
+        Some(s) => {
+            let tier = rules.tier(s.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = rules.tiers.iter().map(|t| t.name.as_str()).collect();
+                at.error(
+                    Some(s.span()),
+                    "default_tier",
+                    &format!("`{}` is not one of the tiers ({})", s.get_ref(), names.join(", ")),
+                )
+            })?;
+            rules.default_tier = tier.name.clone();
+        }
+        None => {
+            if rules.tier("B").is_none() {
+                rules.default_tier = rules
+                    .tiers
+                    .last()
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default();
+            }
+        }
+    }
+    let mut ignore = GlobSetBuilder::new();
+    for pattern in raw.ignore.unwrap_or_default() {
+        let glob = globset::GlobBuilder::new(pattern.get_ref().trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| at.error(Some(pattern.span()), "ignore", &e.kind().to_string()))?;
+        ignore.add(glob);
+    }
+    let ignore = ignore
+        .build()
+        .map_err(|e| at.error(None, "ignore", &e.to_string()))?;
+    if let Some(c) = raw.contacts {
+        if let Some(folders) = c.folders {
+            rules.contacts.folders = folders
+                .iter()
+                .map(|f| {
+                    f.trim()
+                        .replace('\\', "/")
+                        .trim_start_matches("./")
+                        .trim_matches('/')
+                        .to_string()
+                })
+                .collect();
+        }
+        if let Some(t) = c.tags {
+            rules.contacts.tags = t.iter().map(|t| tags::normalize(t)).collect();
+        }
+    }
+    if let Some(x) = raw.exchange {
+        if let Some(t) = x.ask_tags {
+            rules.ask_tags = t.iter().map(|t| tags::normalize(t)).collect();
+        }
+        if let Some(t) = x.give_tags {
+            rules.give_tags = t.iter().map(|t| tags::normalize(t)).collect();
+        }
+        if let Some(s) = x.streak {
+            if *s.get_ref() == 0 {
+                return Err(at.error(Some(s.span()), "exchange.streak", "must be at least 1"));
+            }
+            rules.streak = *s.get_ref();
+        }
+    }
+    if let Some(i) = raw.introductions {
+        if let Some(s) = i.min_shared {
+            if *s.get_ref() == 0 {
+                return Err(at.error(
+                    Some(s.span()),
+                    "introductions.min_shared",
+                    "must be at least 1",
+                ));
+            }
+            rules.min_shared = *s.get_ref();
+        }
+        if let Some(m) = i.max {
+            rules.max_introductions = m;
+        }
+    }
+    Ok(ConfigFile {
+        due_note,
+        log_heading: raw.log_heading.unwrap_or_else(|| "Log".to_string()),
+        ignore,
+        index_dir: raw.index_dir.map(PathBuf::from),
+        rules,
+    })
+}
+
+/// Reads `[tiers.*]` in the order they are written (their priority).
+fn read_tiers(text: &str, at: &At<'_>, table: toml::Table) -> Result<Vec<Tier>, UsageError> {
+    let defaults = Rules::default().tiers;
+    let mut tiers: Vec<(usize, Tier)> = Vec::new();
+    for (name, value) in table {
+        let raw: RawTier = value.try_into().map_err(|e: toml::de::Error| {
+            at.error(header_span(text, &name), &format!("tiers.{name}"), e.message().trim())
+        })?;
+        let header = header_span(text, &name);
+        let cadence = match &raw.cadence {
+            Some(s) => Cadence::parse(s).map_err(|e| {
+                // The `cadence` key after the tier's header.
+                let span = header.clone().and_then(|h| {
+                    text[h.start..]
+                        .find("cadence")
+                        .map(|i| h.start + i..h.start + i + 1)
+                });
+                at.error(span, &format!("tiers.{name}.cadence"), &e.to_string())
+            })?,
+            None => match defaults.iter().find(|t| t.name == name) {
+                Some(t) => t.cadence,
+                None => {
+                    return Err(at.error(
+                        header.clone(),
+                        &format!("tiers.{name}"),
+                        "a tier needs a `cadence` (e.g. cadence = \"3mo\")",
+                    ));
+                }
+            },
+        };
+        let position = header.map_or(usize::MAX, |s| s.start);
+        tiers.push((
+            position,
+            Tier {
+                name,
+                cadence,
+                max: raw.max,
+            },
+        ));
+    }
+    tiers.sort_by_key(|(pos, _)| *pos);
+    Ok(tiers.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Where a tier is first written: `[tiers.NAME]`, or `NAME =` inside `[tiers]`.
+fn header_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let forms = [
+        format!("[tiers.{name}]"),
+        format!("[tiers.\"{name}\"]"),
+        format!("tiers.{name}."),
+        format!("tiers.{name} "),
+        format!("tiers.{name}="),
+    ];
+    let mut best: Option<usize> = None;
+    for form in &forms {
+        if let Some(i) = text.find(form.as_str()) {
+            best = Some(best.map_or(i, |b: usize| b.min(i)));
+        }
+    }
+    if best.is_none() {
+        // Inside a `[tiers]` table: a line starting with the name.
+        let table = text.find("[tiers]")?;
+        let mut offset = table;
+        for line in text[table..].split_inclusive('\n') {
+            let t = line.trim_start();
+            if t.starts_with(name)
+                && t[name.len()..].trim_start().starts_with(['=', '.'])
+            {
+                best = Some(offset);
+                break;
+            }
+            offset += line.len();
+        }
+    }
+    best.map(|b| b..b + 1)
+}
+
+/// The parts of a config that come from `kith.toml`.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub due_note: String,
+    pub log_heading: String,
+    pub ignore: GlobSet,
+    pub index_dir: Option<PathBuf>,
+    pub rules: Rules,
+}
+
+impl Default for ConfigFile {
+    fn default() -> Self {
+        Self {
+            due_note: "Due this week.md".to_string(),
+            log_heading: "Log".to_string(),
+            ignore: GlobSet::empty(),
+            index_dir: None,
+            rules: Rules::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Resolves flags, the vault and its `kith.toml` into one config. `today` is the local
+    /// date, used when `--today` is not given.
+    pub fn load(flags: &Flags, cwd: &Path, today: Date) -> Result<Config, UsageError> {
+        let vault = discover_vault(flags.vault.as_deref(), cwd)?;
+        let path = vault.join(CONFIG_FILE);
+        let (file, config_file) = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    UsageError(format!("{}: invalid config: not UTF-8 text", path.display()))
+                })?;
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                (parse_config(text, &path.display().to_string())?, Some(path))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (ConfigFile::default(), None),
+            Err(e) => {
+                return Err(UsageError(format!(
+                    "{}: cannot read the config: {e}",
+                    path.display()
+                )));
+            }
+        };
+        Ok(Config {
+            vault,
+            config_file,
+            today: flags.today.unwrap_or(today),
+            due_note: file.due_note,
+            log_heading: file.log_heading,
+            ignore: file.ignore,
+            index_dir: file.index_dir,
+            rules: file.rules,
+            verbose: flags.verbose,
+            quiet: flags.quiet,
+            color: flags.color,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<ConfigFile, String> {
+        parse_config(text, "kith.toml").map_err(|e| e.0)
+    }
+
+    #[test]
+    fn empty_config_gives_the_defaults() {
+        let c = parse("").expect("valid");
+        assert_eq!(c.due_note, "Due this week.md");
+        let names: Vec<_> = c.rules.tiers.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "C"]);
+        assert_eq!(c.rules.default_tier, "B");
+        assert_eq!(c.rules.tiers[0].max, Some(15));
+    }
+
+    #[test]
+    fn tiers_keep_their_written_order() {
+        let c = parse(
+            "[tiers.inner]\ncadence = \"2w\"\n[tiers.close]\ncadence = \"1mo\"\nmax = 5\n[tiers.wide]\ncadence = \"1y\"\n",
+        )
+        .expect("valid");
+        let names: Vec<_> = c.rules.tiers.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["inner", "close", "wide"]);
+        assert_eq!(c.rules.default_tier, "wide");
+        assert_eq!(c.rules.tiers[1].max, Some(5));
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let e = parse("due_note = \"Due.md\"\nweek_start = \"someday\"\n").expect_err("bad");
+        assert!(e.starts_with("kith.toml:2: invalid config: key `week_start`"), "{e}");
+        let e = parse("[tiers.A]\ncadence = \"0w\"\n").expect_err("bad");
+        assert!(e.starts_with("kith.toml:2: invalid config: key `tiers.A.cadence`"), "{e}");
+        let e = parse("week_strat = \"monday\"\n").expect_err("bad");
+        assert!(e.starts_with("kith.toml:1:") && e.contains("week_strat"), "{e}");
+        let e = parse("[exchange]\nstreak = \"three\"\n").expect_err("bad");
+        assert!(e.starts_with("kith.toml:2:") && e.contains("exchange.streak"), "{e}");
+        let e = parse("default_tier = \"Z\"\n").expect_err("bad");
+        assert!(e.starts_with("kith.toml:1:") && e.contains("default_tier"), "{e}");
+        let e = parse("due_note = \"../outside.md\"\n").expect_err("bad");
+        assert!(e.contains("due_note"), "{e}");
+        let e = parse("ignore = [\"a/[b\"]\n").expect_err("bad");
+        assert!(e.starts_with("kith.toml:1:") && e.contains("ignore"), "{e}");
+        let e = parse("week_start = \n").expect_err("bad");
+        assert!(e.starts_with("kith.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn normalises_folders_and_tags() {
+        let c = parse("[contacts]\nfolders = [\"./Network/\", \"Clients\"]\ntags = [\"#Contact\"]\n")
+            .expect("valid");
+        assert_eq!(c.rules.contacts.folders, ["Network", "Clients"]);
+        assert_eq!(c.rules.contacts.tags, ["contact"]);
+    }
+
+    #[test]
+    fn ignore_globs_do_not_cross_folders() {
+        let c = parse("ignore = [\"Templates/*\"]\n").expect("valid");
+        assert!(c.ignore.is_match("Templates/a.md"));
+        assert!(!c.ignore.is_match("Templates/sub/a.md"));
+    }
+}

@@ -1,0 +1,445 @@
+//! Front-matter: finding it, parsing its YAML within a budget, and reading typed, lenient
+//! properties out of it.
+//!
+//! The block opens when the note's first line is `---` and closes at the next line that is
+//! `---` or `...`. Its YAML is parsed by `serde-saphyr` with a tight budget (depth, anchors,
+//! aliases, nodes), so an alias bomb or a 20,000-level nesting is refused as invalid YAML
+//! instead of costing gigabytes or the stack. Nothing here reads files.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::dates::{DateError, parse_date};
+
+/// The largest front-matter block that is parsed; a larger one is reported and ignored.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// Where the front-matter is in a note's text (after any BOM).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Split<'a> {
+    /// The note does not open with `---`.
+    None,
+    /// A closed block: its YAML text, the 1-based line of the YAML's first line (2), and the
+    /// byte offset where the body starts.
+    Closed { yaml: &'a str, body_offset: usize },
+    /// The note opens with `---` but no line closes it.
+    Unclosed,
+}
+
+/// Finds the front-matter block at the start of `text`.
+pub fn split(text: &str) -> Split<'_> {
+    let first_end = match text.find('\n') {
+        Some(i) => i,
+        None => return Split::None,
+    };
+    if text[..first_end].trim_end() != "---" {
+        return Split::None;
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end();
+        if line == "---" || line == "..." {
+            let body_offset = (line_end + 1).min(text.len());
+            return Split::Closed {
+                yaml: &text[yaml_start..pos],
+                body_offset,
+            };
+        }
+        if line_end == text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    Split::Unclosed
+}
+
+/// A YAML value, as far as properties need one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Yaml {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Yaml>),
+    Map(Vec<(String, Yaml)>),
+}
+
+impl Yaml {
+    /// A short name of the value's type, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Yaml::Null => "nothing",
+            Yaml::Bool(_) => "a true/false value",
+            Yaml::Int(_) | Yaml::Float(_) => "a number",
+            Yaml::Str(_) => "text",
+            Yaml::Seq(_) => "a list",
+            Yaml::Map(_) => "a mapping",
+        }
+    }
+
+    /// The value as one text, when it is a scalar.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Yaml::Str(s) => Some(s.clone()),
+            Yaml::Int(n) => Some(n.to_string()),
+            Yaml::Float(x) => Some(x.to_string()),
+            Yaml::Bool(b) => Some(b.to_string()),
+            Yaml::Null | Yaml::Seq(_) | Yaml::Map(_) => None,
+        }
+    }
+
+    /// The value as JSON, for `kith show --json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Yaml::Null => Value::Null,
+            Yaml::Bool(b) => Value::Bool(*b),
+            Yaml::Int(n) => Value::from(*n),
+            Yaml::Float(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
+            Yaml::Str(s) => Value::String(s.clone()),
+            Yaml::Seq(items) => Value::Array(items.iter().map(Yaml::to_json).collect()),
+            Yaml::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Every scalar inside the value, as text (for search and display).
+    pub fn flatten_text(&self, out: &mut Vec<String>) {
+        match self {
+            Yaml::Seq(items) => items.iter().for_each(|i| i.flatten_text(out)),
+            Yaml::Map(entries) => entries.iter().for_each(|(_, v)| v.flatten_text(out)),
+            other => out.extend(other.as_text()),
+        }
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> Visitor<'de> for YamlVisitor {
+    type Value = Yaml;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Yaml, E> {
+        Ok(Yaml::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Yaml, E> {
+        Ok(Yaml::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Yaml, E> {
+        Ok(i64::try_from(v).map_or(Yaml::Float(v as f64), Yaml::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Yaml, E> {
+        Ok(i64::try_from(v).map_or(Yaml::Float(v as f64), Yaml::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Yaml, E> {
+        Ok(i64::try_from(v).map_or(Yaml::Float(v as f64), Yaml::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Yaml, E> {
+        Ok(Yaml::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Yaml, E> {
+        Ok(Yaml::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Yaml, E> {
+        Ok(Yaml::Str(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Yaml, E> {
+        Ok(Yaml::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_none<E>(self) -> Result<Yaml, E> {
+        Ok(Yaml::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Yaml, E> {
+        Ok(Yaml::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Yaml, D::Error> {
+        Yaml::deserialize(d)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Yaml, D::Error> {
+        Yaml::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Yaml, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Yaml::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Yaml, Yaml>()? {
+            entries.push((key_text(&k), v));
+        }
+        Ok(Yaml::Map(entries))
+    }
+}
+
+fn key_text(key: &Yaml) -> String {
+    key.as_text().unwrap_or_else(|| key.kind().to_string())
+}
+
+impl<'de> Deserialize<'de> for Yaml {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(YamlVisitor)
+    }
+}
+
+/// One property as written: its key, value and the 1-based line of its value within the
+/// YAML text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawProperty {
+    pub key: String,
+    pub value: Yaml,
+    pub line: usize,
+}
+
+/// The top level of a front-matter block: a mapping of properties, in order.
+struct TopLevel(Vec<RawProperty>);
+
+struct TopLevelVisitor;
+
+impl<'de> Visitor<'de> for TopLevelVisitor {
+    type Value = TopLevel;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping of properties")
+    }
+    fn visit_unit<E>(self) -> Result<TopLevel, E> {
+        Ok(TopLevel(Vec::new()))
+    }
+    fn visit_none<E>(self) -> Result<TopLevel, E> {
+        Ok(TopLevel(Vec::new()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+        let mut props = Vec::new();
+        while let Some(key) = map.next_key::<Yaml>()? {
+            let value: serde_saphyr::Spanned<Yaml> = map.next_value()?;
+            props.push(RawProperty {
+                key: key_text(&key),
+                line: usize::try_from(value.referenced.line()).unwrap_or(0),
+                value: value.value,
+            });
+        }
+        Ok(TopLevel(props))
+    }
+}
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TopLevelVisitor)
+    }
+}
+
+/// Why a front-matter block could not be read: a message and the 1-based line within the
+/// YAML text, when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 16;
+    budget.max_aliases = 100;
+    budget.max_anchors = 100;
+    budget.max_nodes = 10_000;
+    budget.max_events = 50_000;
+    budget.max_total_scalar_bytes = 2 * MAX_FRONT_MATTER_BYTES;
+    budget.max_recorded_anchor_events = 10_000;
+    budget.max_recorded_anchor_bytes = 2 * MAX_FRONT_MATTER_BYTES;
+    budget.max_documents = 1;
+    budget.max_merge_keys = 100;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = 10_000;
+    options.alias_limits.max_replay_stack_depth = 16;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    options
+}
+
+/// Parses a front-matter block's YAML into its properties, in order.
+pub fn parse_yaml(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
+    if yaml.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(YamlError {
+            message: format!(
+                "front-matter is larger than {} KiB; its properties were ignored",
+                MAX_FRONT_MATTER_BYTES / 1024
+            ),
+            line: None,
+        });
+    }
+    if yaml.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    match serde_saphyr::from_str_with_options::<TopLevel>(yaml, options()) {
+        Ok(TopLevel(mut props)) => {
+            // With last-wins duplicates, keep the last of each key only.
+            let mut seen = std::collections::HashSet::new();
+            props.reverse();
+            props.retain(|p| seen.insert(p.key.clone()));
+            props.reverse();
+            Ok(props)
+        }
+        Err(err) => {
+            let line = err
+                .location()
+                .and_then(|l| usize::try_from(l.line()).ok())
+                .filter(|&l| l > 0);
+            let text = err.to_string();
+            let first = text.lines().next().unwrap_or("invalid YAML").trim();
+            Err(YamlError {
+                message: format!("front-matter is not valid YAML: {first}"),
+                line,
+            })
+        }
+    }
+}
+
+/// A birthday: the year may be unknown (`--07-14` or `07-14`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Birthday {
+    pub year: Option<i16>,
+    pub month: i8,
+    pub day: i8,
+}
+
+/// Parses a birthday property value.
+pub fn parse_birthday(text: &str) -> Result<Birthday, String> {
+    let t = text.trim();
+    let bad = || format!("`{t}` is not a birthday (use YYYY-MM-DD, or --MM-DD when the year is unknown)");
+    match parse_date(t) {
+        Ok(d) => {
+            return Ok(Birthday {
+                year: Some(d.year()),
+                month: d.month(),
+                day: d.day(),
+            });
+        }
+        Err(DateError::Impossible) => return Err(format!("`{t}` is not a real date")),
+        Err(DateError::NotADate) => {}
+    }
+    let md = t.strip_prefix("--").unwrap_or(t);
+    let b = md.as_bytes();
+    if b.len() != 5 || b[2] != b'-' || !b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit) {
+        return Err(bad());
+    }
+    let month: i8 = md[..2].parse().map_err(|_| bad())?;
+    let day: i8 = md[3..].parse().map_err(|_| bad())?;
+    // 2000 is a leap year, so 29 February is accepted when the year is unknown.
+    Date::new(2000, month, day).map_err(|_| format!("`{t}` is not a real day of the year"))?;
+    Ok(Birthday {
+        year: None,
+        month,
+        day,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter() {
+        let text = "---\nname: Ada\n---\nbody\n";
+        assert_eq!(
+            split(text),
+            Split::Closed {
+                yaml: "name: Ada\n",
+                body_offset: 17
+            }
+        );
+        assert_eq!(&text[17..], "body\n");
+        let crlf = "---\r\nname: Ada\r\n...\r\nbody";
+        assert_eq!(
+            split(crlf),
+            Split::Closed {
+                yaml: "name: Ada\r\n",
+                body_offset: 21
+            }
+        );
+        assert_eq!(split("---\nname: Ada\n"), Split::Unclosed);
+        assert_eq!(split("---"), Split::None);
+        assert_eq!(split("# Title\n---\n"), Split::None);
+        assert_eq!(split("---\n---"), Split::Closed { yaml: "", body_offset: 7 });
+        assert_eq!(split(""), Split::None);
+    }
+
+    #[test]
+    fn parses_properties_in_order_with_lines() {
+        let props = parse_yaml("name: Ada\ntags:\n  - person\n  - rust\nage: 36\n").expect("yaml");
+        let keys: Vec<_> = props.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["name", "tags", "age"]);
+        assert_eq!(props[0].value, Yaml::Str("Ada".into()));
+        assert_eq!(props[0].line, 1);
+        assert_eq!(
+            props[1].value,
+            Yaml::Seq(vec![Yaml::Str("person".into()), Yaml::Str("rust".into())])
+        );
+        assert_eq!(props[2].value, Yaml::Int(36));
+        assert_eq!(props[2].line, 5);
+    }
+
+    #[test]
+    fn dates_stay_text_and_yes_stays_text() {
+        let props = parse_yaml("birthday: 1990-05-01\nanswer: yes\nempty:\n").expect("yaml");
+        assert_eq!(props[0].value, Yaml::Str("1990-05-01".into()));
+        assert_eq!(props[1].value, Yaml::Str("yes".into()));
+        assert_eq!(props[2].value, Yaml::Null);
+    }
+
+    #[test]
+    fn rejects_invalid_yaml_with_a_line() {
+        let err = parse_yaml("name: Ada\ntags: [a, b\nx: y\n").expect_err("invalid");
+        assert!(err.message.starts_with("front-matter is not valid YAML"));
+        assert!(err.line.is_some());
+        assert!(parse_yaml("- a\n- b\n").is_err(), "a list is not a mapping");
+        assert!(parse_yaml("just text").is_err());
+    }
+
+    #[test]
+    fn refuses_alias_bombs_and_deep_nesting() {
+        let bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n\
+            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n\
+            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n\
+            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n\
+            h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+        assert!(parse_yaml(bomb).is_err());
+        let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(parse_yaml(&deep).is_err());
+        let block: String = (0..3000).map(|i| format!("{}- \n", "  ".repeat(i))).collect();
+        assert!(parse_yaml(&format!("a:\n{block}")).is_err());
+    }
+
+    #[test]
+    fn birthdays_with_and_without_year() {
+        assert_eq!(
+            parse_birthday("1988-02-29"),
+            Ok(Birthday { year: Some(1988), month: 2, day: 29 })
+        );
+        assert_eq!(
+            parse_birthday("--07-14"),
+            Ok(Birthday { year: None, month: 7, day: 14 })
+        );
+        assert_eq!(
+            parse_birthday("02-29"),
+            Ok(Birthday { year: None, month: 2, day: 29 })
+        );
+        assert!(parse_birthday("1987-02-29").is_err());
+        assert!(parse_birthday("--13-01").is_err());
+        assert!(parse_birthday("July 14").is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! The pure core: strings and dates in, values out.
+//!
+//! Nothing here touches the file system, the clock, the index or the terminal. Every rule of
+//! the SPEC lives here so that it can be tested with a string and a date.
+
+pub mod cadence;
+pub mod dates;
+pub mod frontmatter;
+pub mod model;
+pub mod note;
+pub mod problem;
+pub mod render;
+pub mod schedule;
+pub mod tags;
+pub mod text;

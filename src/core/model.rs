@@ -1,0 +1,718 @@
+//! The vault model: contacts with their interactions (own log entries and mentions from other
+//! notes), tasks and links, built from every [`ParsedNote`].
+//!
+//! Link resolution lives here: by path, by file stem, then by `name` or alias, compared
+//! case-insensitively and across Unicode normal forms. Pure: no file system, no clock.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::{Date, Weekday};
+
+use super::cadence::Cadence;
+use super::dates::{DateError, parse_date};
+use super::frontmatter::{Birthday, RawProperty, Yaml, parse_birthday};
+use super::note::{ContactRules, LinkTarget, ParsedNote, text_list};
+use super::problem::{self, Problem};
+use super::tags;
+use super::text::fold_key;
+
+/// A tier of the config, in priority order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    pub name: String,
+    pub cadence: Cadence,
+    /// Warn when more active contacts than this are in the tier.
+    pub max: Option<usize>,
+}
+
+/// The rules of the config that the core needs: pure data, no paths.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub contacts: ContactRules,
+    /// Tiers in priority order.
+    pub tiers: Vec<Tier>,
+    pub default_tier: String,
+    pub week_start: Weekday,
+    /// Lower case, without `#`.
+    pub ask_tags: Vec<String>,
+    /// Lower case, without `#`.
+    pub give_tags: Vec<String>,
+    pub streak: usize,
+    pub min_shared: usize,
+    pub max_introductions: usize,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        let tier = |name: &str, n, unit, max| Tier {
+            name: name.to_string(),
+            cadence: Cadence::Every { n, unit },
+            max,
+        };
+        use super::cadence::Unit;
+        Self {
+            contacts: ContactRules {
+                folders: vec!["People".to_string()],
+                tags: vec!["person".to_string()],
+            },
+            tiers: vec![
+                tier("A", 6, Unit::Week, Some(15)),
+                tier("B", 3, Unit::Month, None),
+                tier("C", 6, Unit::Month, None),
+            ],
+            default_tier: "B".to_string(),
+            week_start: Weekday::Monday,
+            ask_tags: vec!["ask".to_string()],
+            give_tags: vec!["give".to_string(), "gave".to_string()],
+            streak: 3,
+            min_shared: 2,
+            max_introductions: 3,
+        }
+    }
+}
+
+impl Rules {
+    /// The tier named `name` (case-insensitive).
+    pub fn tier(&self, name: &str) -> Option<&Tier> {
+        self.tiers
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// A tier's priority: its position in the config.
+    pub fn tier_rank(&self, name: &str) -> usize {
+        self.tiers
+            .iter()
+            .position(|t| t.name == name)
+            .unwrap_or(self.tiers.len())
+    }
+}
+
+/// Whether kith reminds you of a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Active,
+    Dormant,
+    Archived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Dormant => "dormant",
+            Status::Archived => "archived",
+        }
+    }
+}
+
+/// A yearly anniversary: `YYYY-MM-DD what`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Milestone {
+    pub date: Date,
+    pub what: String,
+}
+
+/// One conversation with a contact: an entry in its own log, or a mention in a dated note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interaction {
+    pub date: Date,
+    pub title: String,
+    pub summary: String,
+    /// Where it is written (for a mention, the mentioning note).
+    pub path: String,
+    pub line: usize,
+    /// Lower case, without `#`.
+    pub tags: Vec<String>,
+    /// A mention from another note rather than an entry in the contact's own log.
+    pub mention: bool,
+}
+
+/// A task that belongs to a contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactTask {
+    /// Where it is written.
+    pub path: String,
+    pub line: usize,
+    pub open: bool,
+    pub text: String,
+    pub due: Option<Date>,
+}
+
+/// A contact and everything kith knows of it.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    /// Path relative to the root, with `/`: the contact's identity.
+    pub path: String,
+    pub stem: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub tier: String,
+    pub cadence: Cadence,
+    pub status: Status,
+    pub last_contact_property: Option<Date>,
+    pub birthday: Option<Birthday>,
+    pub milestones: Vec<Milestone>,
+    pub snooze_until: Option<Date>,
+    /// Values of `tags` and `interests`, lower case, without contact tags; sorted.
+    pub topics: Vec<String>,
+    /// The front-matter as written.
+    pub properties: Vec<RawProperty>,
+    /// Sorted by date, then path, then line.
+    pub interactions: Vec<Interaction>,
+    pub tasks: Vec<ContactTask>,
+    /// Indexes of the contacts this contact's note links to.
+    pub links_to: BTreeSet<usize>,
+    /// The wikilink target that reaches this note: its stem, or its path without `.md`
+    /// where another note shares the stem.
+    pub link_target: String,
+}
+
+impl Contact {
+    /// The contact as an Obsidian wikilink: `[[stem]]`, `[[stem|Name]]` or
+    /// `[[path/stem|Name]]`.
+    pub fn wikilink(&self) -> String {
+        if self.link_target == self.name {
+            format!("[[{}]]", self.link_target)
+        } else {
+            format!("[[{}|{}]]", self.link_target, self.name)
+        }
+    }
+}
+
+/// The whole vault, as the scheduler sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Vault {
+    /// Sorted by path.
+    pub contacts: Vec<Contact>,
+    /// Every problem, sorted.
+    pub problems: Vec<Problem>,
+    /// How many notes were read.
+    pub notes: usize,
+}
+
+/// Which notes a link target may mean.
+#[derive(Default)]
+struct Resolver {
+    /// Folded stem → (contact index or none for other notes), in path order.
+    by_stem: HashMap<String, Vec<Option<usize>>>,
+    /// Folded path without `.md` → contact index or none.
+    by_path: HashMap<String, Option<usize>>,
+    /// Folded name or alias → contact indexes, in path order.
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+fn without_md(path: &str) -> &str {
+    match path.len().checked_sub(3) {
+        Some(cut) if path.is_char_boundary(cut) && path[cut..].eq_ignore_ascii_case(".md") => {
+            &path[..cut]
+        }
+        _ => path,
+    }
+}
+
+/// Joins a relative path onto a folder, resolving `.` and `..`; `None` when it leaves the
+/// root.
+fn join_relative(folder: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        folder.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Resolver {
+    fn new(notes: &[ParsedNote], contact_of_note: &[Option<usize>], contacts: &[Contact]) -> Self {
+        let mut r = Resolver::default();
+        for (note, contact) in notes.iter().zip(contact_of_note) {
+            r.by_stem
+                .entry(fold_key(&note.stem))
+                .or_default()
+                .push(*contact);
+            r.by_path
+                .insert(fold_key(without_md(&note.path)), *contact);
+        }
+        for (i, c) in contacts.iter().enumerate() {
+            let mut keys: Vec<String> = std::iter::once(&c.name)
+                .chain(&c.aliases)
+                .map(|k| fold_key(k))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                r.by_name.entry(key).or_default().push(i);
+            }
+        }
+        r
+    }
+
+    /// The contact a link from the note at `from` reaches, if any.
+    fn resolve(&self, link: &LinkTarget, from: &str) -> Option<usize> {
+        let target = without_md(link.target.trim());
+        if link.markdown {
+            let folder = from.rsplit_once('/').map_or("", |(f, _)| f);
+            if let Some(joined) = join_relative(folder, target) {
+                if let Some(hit) = self.by_path.get(&fold_key(&joined)) {
+                    return *hit;
+                }
+            }
+            if let Some(hit) = self.by_path.get(&fold_key(target.trim_start_matches('/'))) {
+                return *hit;
+            }
+            if target.contains('/') {
+                return None;
+            }
+        } else if target.contains('/') {
+            let key = fold_key(target.trim_start_matches('/'));
+            if let Some(hit) = self.by_path.get(&key) {
+                return *hit;
+            }
+            // Obsidian also accepts a partial path: `Work/Ada` for `People/Work/Ada.md`.
+            let suffix = format!("/{key}");
+            let mut hits: Vec<&Option<usize>> = self
+                .by_path
+                .iter()
+                .filter(|(path, _)| path.ends_with(&suffix))
+                .map(|(_, c)| c)
+                .collect();
+            hits.sort();
+            return hits.first().copied().copied().flatten();
+        }
+        let key = fold_key(target);
+        if let Some(notes) = self.by_stem.get(&key) {
+            // A note with this stem exists: the link reaches it, contact or not.
+            return notes.iter().flatten().next().copied();
+        }
+        self.by_name.get(&key).and_then(|c| c.first().copied())
+    }
+}
+
+/// Builds the vault model from every parsed note (in any order).
+pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
+    notes.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut contacts = Vec::new();
+    let mut contact_of_note = Vec::with_capacity(notes.len());
+    for note in &mut notes {
+        problems.append(&mut note.problems);
+        if note.is_contact {
+            contact_of_note.push(Some(contacts.len()));
+            contacts.push(read_contact(note, rules, &mut problems));
+        } else {
+            contact_of_note.push(None);
+        }
+    }
+
+    // Link targets: the stem, or the path where another note shares the stem.
+    let mut stem_count: HashMap<String, usize> = HashMap::new();
+    for note in &notes {
+        *stem_count.entry(fold_key(&note.stem)).or_default() += 1;
+    }
+    for c in &mut contacts {
+        if stem_count.get(&fold_key(&c.stem)).copied().unwrap_or(0) > 1 {
+            c.link_target = without_md(&c.path).to_string();
+        }
+    }
+
+    let resolver = Resolver::new(&notes, &contact_of_note, &contacts);
+    for (note, own) in notes.iter().zip(&contact_of_note) {
+        match own {
+            Some(ci) => {
+                let links: BTreeSet<usize> = note
+                    .links
+                    .iter()
+                    .filter_map(|l| resolver.resolve(&l.target, &note.path))
+                    .filter(|c| c != ci)
+                    .collect();
+                contacts[*ci].links_to = links;
+                for task in &note.tasks {
+                    add_task(&mut contacts[*ci], note, task, &mut problems);
+                }
+            }
+            None => {
+                add_mentions(note, &resolver, &mut contacts);
+                for task in &note.tasks {
+                    let owner = task
+                        .links
+                        .iter()
+                        .find_map(|l| resolver.resolve(l, &note.path));
+                    if let Some(ci) = owner {
+                        add_task(&mut contacts[ci], note, task, &mut problems);
+                    }
+                }
+            }
+        }
+    }
+    for c in &mut contacts {
+        c.interactions
+            .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
+        c.tasks.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    }
+    problem::sort(&mut problems);
+    Vault {
+        contacts,
+        problems,
+        notes: notes.len(),
+    }
+}
+
+fn add_task(contact: &mut Contact, note: &ParsedNote, task: &super::note::Task, problems: &mut Vec<Problem>) {
+    if let Some(bad) = &task.bad_due {
+        problems.push(Problem::warning(
+            &note.path,
+            Some(task.line),
+            format!("task due date `{bad}` is not a real date; the task has no due date"),
+        ));
+    }
+    contact.tasks.push(ContactTask {
+        path: note.path.clone(),
+        line: task.line,
+        open: task.open,
+        text: task.text.clone(),
+        due: task.due,
+    });
+}
+
+/// Mentions: in a note that is not a contact, all links to one contact within one dated
+/// scope are one interaction.
+fn add_mentions(note: &ParsedNote, resolver: &Resolver, contacts: &mut [Contact]) {
+    // (contact, scope) → blocks in order of first appearance, and the first link's line.
+    let mut groups: BTreeMap<(usize, Option<usize>), (Vec<usize>, usize)> = BTreeMap::new();
+    let mut order: Vec<(usize, Option<usize>)> = Vec::new();
+    for link in &note.links {
+        let Some(ci) = resolver.resolve(&link.target, &note.path) else {
+            continue;
+        };
+        let dated = match link.scope {
+            Some(_) => true,
+            None => note.note_date.is_some(),
+        };
+        if !dated {
+            continue;
+        }
+        let key = (ci, link.scope);
+        let group = groups.entry(key).or_insert_with(|| {
+            order.push(key);
+            (Vec::new(), link.line)
+        });
+        if let Some(b) = link.block {
+            if !group.0.contains(&b) {
+                group.0.push(b);
+            }
+        }
+    }
+    for key in order {
+        let (blocks, link_line) = &groups[&key];
+        let (ci, scope) = key;
+        let (date, title, mut tags) = match scope.map(|s| &note.scopes[s]) {
+            Some(s) => (
+                s.date,
+                if s.title.is_empty() { note.stem.clone() } else { s.title.clone() },
+                s.tags.clone(),
+            ),
+            None => match note.note_date {
+                Some(d) => (d, note.stem.clone(), Vec::new()),
+                None => continue,
+            },
+        };
+        let mut texts = Vec::new();
+        for &b in blocks {
+            let block = &note.blocks[b];
+            texts.push(block.text.as_str());
+            tags.extend(block.tags.iter().cloned());
+        }
+        let mut tags: Vec<String> = tags.iter().map(|t| tags::normalize(t)).collect();
+        tags.sort();
+        tags.dedup();
+        let line = blocks.first().map_or(*link_line, |&b| note.blocks[b].line);
+        let summary = texts
+            .first()
+            .map(|t| super::text::truncate_chars(t, super::note::SUMMARY_CHARS))
+            .unwrap_or_default();
+        contacts[ci].interactions.push(Interaction {
+            date,
+            title,
+            summary,
+            path: note.path.clone(),
+            line,
+            tags,
+            mention: true,
+        });
+    }
+}
+
+/// Reads a contact's typed properties, reporting wrong values as warnings.
+fn read_contact(note: &ParsedNote, rules: &Rules, problems: &mut Vec<Problem>) -> Contact {
+    let mut warn = |line: usize, message: String| {
+        problems.push(Problem::warning(&note.path, Some(line), message));
+    };
+    let text_prop = |key: &str, warn: &mut dyn FnMut(usize, String)| -> Option<String> {
+        let p = note.property(key)?;
+        match &p.value {
+            Yaml::Null => None,
+            v => match v.as_text() {
+                Some(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+                Some(_) => None,
+                None => {
+                    warn(p.line, format!("property `{key}` should be text, not {}", v.kind()));
+                    None
+                }
+            },
+        }
+    };
+    let date_prop = |key: &str, warn: &mut dyn FnMut(usize, String)| -> Option<Date> {
+        let p = note.property(key)?;
+        if p.value == Yaml::Null {
+            return None;
+        }
+        let Some(t) = p.value.as_text() else {
+            warn(p.line, format!("property `{key}` should be a date (YYYY-MM-DD), not {}", p.value.kind()));
+            return None;
+        };
+        match parse_date(&t) {
+            Ok(d) => Some(d),
+            Err(DateError::Impossible) => {
+                warn(p.line, format!("property `{key}`: `{}` is not a real date", t.trim()));
+                None
+            }
+            Err(DateError::NotADate) => {
+                warn(p.line, format!("property `{key}`: `{}` is not a date (YYYY-MM-DD)", t.trim()));
+                None
+            }
+        }
+    };
+
+    let name = text_prop("name", &mut warn).unwrap_or_else(|| note.stem.clone());
+    let aliases = match note.property("aliases").or_else(|| note.property("alias")) {
+        Some(p) => match &p.value {
+            Yaml::Null => Vec::new(),
+            Yaml::Seq(_) => text_list(&p.value, false),
+            v => match v.as_text() {
+                Some(t) if !t.trim().is_empty() => vec![t.trim().to_string()],
+                Some(_) => Vec::new(),
+                None => {
+                    warn(p.line, format!("property `aliases` should be a list of text, not {}", v.kind()));
+                    Vec::new()
+                }
+            },
+        },
+        None => Vec::new(),
+    };
+
+    let default_tier = rules
+        .tier(&rules.default_tier)
+        .map_or_else(|| rules.default_tier.clone(), |t| t.name.clone());
+    let tier = match text_prop("tier", &mut warn) {
+        Some(t) => match rules.tier(&t) {
+            Some(tier) => tier.name.clone(),
+            None => {
+                let line = note.property("tier").map_or(1, |p| p.line);
+                let known: Vec<&str> = rules.tiers.iter().map(|t| t.name.as_str()).collect();
+                warn(
+                    line,
+                    format!(
+                        "unknown tier `{t}` (the config has {}); using `{default_tier}`",
+                        known.join(", ")
+                    ),
+                );
+                default_tier.clone()
+            }
+        },
+        None => default_tier.clone(),
+    };
+    let tier_cadence = rules
+        .tier(&tier)
+        .map_or(Cadence::Never, |t| t.cadence);
+    let cadence = match text_prop("cadence", &mut warn) {
+        Some(t) => match Cadence::parse(&t) {
+            Ok(c) => c,
+            Err(e) => {
+                let line = note.property("cadence").map_or(1, |p| p.line);
+                warn(line, format!("property `cadence`: {e}; using the tier's {tier_cadence}"));
+                tier_cadence
+            }
+        },
+        None => tier_cadence,
+    };
+    let status = match text_prop("status", &mut warn) {
+        Some(t) => match t.to_lowercase().as_str() {
+            "active" => Status::Active,
+            "dormant" => Status::Dormant,
+            "archived" => Status::Archived,
+            _ => {
+                let line = note.property("status").map_or(1, |p| p.line);
+                warn(line, format!("property `status`: `{t}` is not active, dormant or archived; using active"));
+                Status::Active
+            }
+        },
+        None => Status::Active,
+    };
+    let last_contact_property = date_prop("last_contact", &mut warn);
+    let snooze_until = date_prop("snooze_until", &mut warn);
+    let birthday = match note.property("birthday") {
+        Some(p) if p.value != Yaml::Null => match p.value.as_text() {
+            Some(t) => match parse_birthday(&t) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    warn(p.line, format!("property `birthday`: {e}"));
+                    None
+                }
+            },
+            None => {
+                warn(p.line, format!("property `birthday` should be a date, not {}", p.value.kind()));
+                None
+            }
+        },
+        _ => None,
+    };
+    let mut milestones = Vec::new();
+    if let Some(p) = note.property("milestones") {
+        let items: Vec<Option<String>> = match &p.value {
+            Yaml::Null => Vec::new(),
+            Yaml::Seq(items) => items.iter().map(Yaml::as_text).collect(),
+            v => vec![v.as_text()],
+        };
+        for item in items {
+            let Some(item) = item else {
+                warn(p.line, "property `milestones`: each milestone should be text `YYYY-MM-DD what`".to_string());
+                continue;
+            };
+            let item = item.trim();
+            let (date_text, what) = match item.split_once(char::is_whitespace) {
+                Some((d, w)) => (d, w.trim()),
+                None => (item, ""),
+            };
+            match parse_date(date_text) {
+                Ok(date) => milestones.push(Milestone {
+                    date,
+                    what: if what.is_empty() { "milestone".to_string() } else { what.to_string() },
+                }),
+                Err(_) => warn(
+                    p.line,
+                    format!("property `milestones`: `{item}` does not start with a real date (YYYY-MM-DD what)"),
+                ),
+            }
+        }
+    }
+    for key in ["company", "role", "email", "phone", "location", "linkedin"] {
+        let _ = text_prop(key, &mut warn);
+    }
+    let mut topics: Vec<String> = Vec::new();
+    for key in ["tags", "interests"] {
+        if let Some(p) = note.property(key) {
+            match &p.value {
+                Yaml::Null => {}
+                Yaml::Seq(_) | Yaml::Str(_) => {
+                    topics.extend(text_list(&p.value, key == "tags").iter().map(|t| tags::normalize(t)));
+                }
+                v => warn(p.line, format!("property `{key}` should be a list of text, not {}", v.kind())),
+            }
+        }
+    }
+    topics.retain(|t| !t.is_empty() && !rules.contacts.tags.contains(t));
+    topics.sort();
+    topics.dedup();
+
+    let interactions = note
+        .entries
+        .iter()
+        .map(|e| Interaction {
+            date: e.date,
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            path: note.path.clone(),
+            line: e.line,
+            tags: {
+                let mut t: Vec<String> = e.tags.iter().map(|t| tags::normalize(t)).collect();
+                t.sort();
+                t.dedup();
+                t
+            },
+            mention: false,
+        })
+        .collect();
+
+    Contact {
+        path: note.path.clone(),
+        stem: note.stem.clone(),
+        link_target: note.stem.clone(),
+        name,
+        aliases,
+        tier,
+        cadence,
+        status,
+        last_contact_property,
+        birthday,
+        milestones,
+        snooze_until,
+        topics,
+        properties: note.properties.clone(),
+        interactions,
+        tasks: Vec::new(),
+        links_to: BTreeSet::new(),
+    }
+}
+
+/// The result of looking a contact up by NAME.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    One(usize),
+    None,
+    /// Several contacts match: their indexes, by name.
+    Many(Vec<usize>),
+}
+
+/// Finds a contact by name, alias or stem (or path without `.md`), case-insensitively; an
+/// exact match wins, else a unique prefix.
+pub fn find(vault: &Vault, query: &str) -> Found {
+    let q = fold_key(query);
+    if q.is_empty() {
+        return Found::None;
+    }
+    let keys = |c: &Contact| -> Vec<String> {
+        let mut k: Vec<String> = [&c.name, &c.stem]
+            .into_iter()
+            .chain(&c.aliases)
+            .map(|s| fold_key(s))
+            .collect();
+        k.push(fold_key(without_md(&c.path)));
+        k
+    };
+    let pick = |matches: Vec<usize>| -> Found {
+        match matches.len() {
+            0 => Found::None,
+            1 => Found::One(matches[0]),
+            _ => {
+                let mut m = matches;
+                m.sort_by(|&a, &b| {
+                    super::schedule::by_name(&vault.contacts[a], &vault.contacts[b])
+                });
+                Found::Many(m)
+            }
+        }
+    };
+    let exact: Vec<usize> = (0..vault.contacts.len())
+        .filter(|&i| keys(&vault.contacts[i]).contains(&q))
+        .collect();
+    if !exact.is_empty() {
+        return pick(exact);
+    }
+    pick(
+        (0..vault.contacts.len())
+            .filter(|&i| keys(&vault.contacts[i]).iter().any(|k| k.starts_with(&q)))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests;

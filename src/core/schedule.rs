@@ -1,0 +1,464 @@
+//! This week: check-ins, planned interactions, promises, celebrations, exchange warnings,
+//! introductions and vault health (SPEC section 6).
+//!
+//! Pure: `today` is an argument.
+
+use std::cmp::Ordering;
+
+use jiff::civil::Date;
+
+use super::dates::{add_days, days_between, week_label, week_of};
+use super::model::{Contact, Rules, Status, Vault};
+use super::text::fold_key;
+
+/// Why someone is on the check-in list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    Overdue,
+    Never,
+    Due,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Overdue => "overdue",
+            Reason::Never => "never",
+            Reason::Due => "due",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckIn {
+    /// Index into [`Vault::contacts`].
+    pub contact: usize,
+    pub reason: Reason,
+    pub next_due: Date,
+    pub days_overdue: i64,
+    pub last_contact: Option<Date>,
+    /// Index into the contact's interactions: the latest made one.
+    pub last_interaction: Option<usize>,
+    /// Indexes into the contact's tasks: the open ones.
+    pub open_tasks: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub contact: usize,
+    /// Index into the contact's interactions.
+    pub interaction: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promise {
+    pub contact: usize,
+    /// Index into the contact's tasks.
+    pub task: usize,
+    pub due: Date,
+    pub overdue: bool,
+    pub days_overdue: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CelebrationKind {
+    Birthday,
+    Milestone,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Celebration {
+    pub contact: usize,
+    pub kind: CelebrationKind,
+    /// `birthday`, or the milestone's text.
+    pub what: String,
+    pub date: Date,
+    pub years: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeWarning {
+    pub contact: usize,
+    pub asks_in_a_row: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Introduction {
+    /// The contact whose name sorts first.
+    pub a: usize,
+    pub b: usize,
+    pub shared: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverCapacity {
+    pub tier: String,
+    pub count: usize,
+    pub max: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    pub contacts: usize,
+    pub never_contacted: usize,
+    pub over_capacity: Vec<OverCapacity>,
+    pub problems: usize,
+}
+
+/// Everything due in one week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Week {
+    pub today: Date,
+    pub start: Date,
+    pub end: Date,
+    /// The ISO week label, `2026-W48`.
+    pub label: String,
+    pub check_ins: Vec<CheckIn>,
+    pub planned: Vec<Planned>,
+    pub promises: Vec<Promise>,
+    pub celebrations: Vec<Celebration>,
+    pub exchange_warnings: Vec<ExchangeWarning>,
+    pub introductions: Vec<Introduction>,
+    pub health: Health,
+}
+
+/// Compares contacts by name, the way every list orders names: case-folded, then as
+/// written, then by path.
+pub fn by_name(a: &Contact, b: &Contact) -> Ordering {
+    fold_key(&a.name)
+        .cmp(&fold_key(&b.name))
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.path.cmp(&b.path))
+}
+
+/// The latest of the `last_contact` property and the interactions dated today or earlier.
+pub fn last_contact(contact: &Contact, today: Date) -> Option<Date> {
+    let logged = contact
+        .interactions
+        .iter()
+        .rev()
+        .map(|i| i.date)
+        .find(|d| *d <= today);
+    logged.max(contact.last_contact_property)
+}
+
+/// The latest interaction dated today or earlier (an index into its interactions).
+pub fn last_interaction(contact: &Contact, today: Date) -> Option<usize> {
+    contact.interactions.iter().rposition(|i| i.date <= today)
+}
+
+/// When the next check-in is due: last contact + cadence (today when never contacted),
+/// moved to `snooze_until` when that is later; `None` for cadence `never`.
+pub fn next_due(contact: &Contact, today: Date) -> Option<Date> {
+    let due = match last_contact(contact, today) {
+        Some(last) => contact.cadence.after(last)?,
+        None => {
+            contact.cadence.after(today)?;
+            today
+        }
+    };
+    Some(match contact.snooze_until {
+        Some(snooze) if snooze > due => snooze,
+        _ => due,
+    })
+}
+
+/// Schedules the week containing `today`.
+pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
+    let (start, end) = week_of(today, rules.week_start);
+    let contacts = &vault.contacts;
+    let name_cmp = |a: usize, b: usize| by_name(&contacts[a], &contacts[b]);
+
+    let mut check_ins = Vec::new();
+    let mut planned = Vec::new();
+    let mut promises = Vec::new();
+    let mut celebrations = Vec::new();
+    let mut exchange_warnings = Vec::new();
+
+    for (ci, c) in contacts.iter().enumerate() {
+        let has_planned = c.interactions.iter().any(|i| i.date > today);
+        for (ii, i) in c.interactions.iter().enumerate() {
+            if i.date > today && i.date <= end {
+                planned.push(Planned {
+                    contact: ci,
+                    interaction: ii,
+                });
+            }
+        }
+        if c.status == Status::Active && !has_planned {
+            if let Some(due) = next_due(c, today) {
+                if due <= end {
+                    let last = last_contact(c, today);
+                    let reason = if last.is_none() {
+                        Reason::Never
+                    } else if due < today {
+                        Reason::Overdue
+                    } else {
+                        Reason::Due
+                    };
+                    check_ins.push(CheckIn {
+                        contact: ci,
+                        reason,
+                        next_due: due,
+                        days_overdue: if reason == Reason::Overdue {
+                            days_between(due, today)
+                        } else {
+                            0
+                        },
+                        last_contact: last,
+                        last_interaction: last_interaction(c, today),
+                        open_tasks: (0..c.tasks.len()).filter(|&t| c.tasks[t].open).collect(),
+                    });
+                }
+            }
+        }
+        for (ti, t) in c.tasks.iter().enumerate() {
+            if let (true, Some(due)) = (t.open, t.due) {
+                if due <= end {
+                    promises.push(Promise {
+                        contact: ci,
+                        task: ti,
+                        due,
+                        overdue: due < today,
+                        days_overdue: days_between(due, today).max(0),
+                    });
+                }
+            }
+        }
+        if c.status != Status::Archived {
+            celebrations.extend(celebrations_of(ci, c, start));
+        }
+        if c.status == Status::Active {
+            if let Some(asks) = asks_in_a_row(c, rules, today) {
+                exchange_warnings.push(ExchangeWarning {
+                    contact: ci,
+                    asks_in_a_row: asks,
+                });
+            }
+        }
+    }
+
+    check_ins.sort_by(|a, b| {
+        let (ca, cb) = (&contacts[a.contact], &contacts[b.contact]);
+        rules
+            .tier_rank(&ca.tier)
+            .cmp(&rules.tier_rank(&cb.tier))
+            .then(a.reason.cmp(&b.reason))
+            .then(a.next_due.cmp(&b.next_due))
+            .then_with(|| name_cmp(a.contact, b.contact))
+    });
+    planned.sort_by(|a, b| {
+        let ia = &contacts[a.contact].interactions[a.interaction];
+        let ib = &contacts[b.contact].interactions[b.interaction];
+        ia.date
+            .cmp(&ib.date)
+            .then_with(|| name_cmp(a.contact, b.contact))
+            .then_with(|| (&ia.path, ia.line).cmp(&(&ib.path, ib.line)))
+    });
+    promises.sort_by(|a, b| {
+        let ta = &contacts[a.contact].tasks[a.task];
+        let tb = &contacts[b.contact].tasks[b.task];
+        a.due
+            .cmp(&b.due)
+            .then_with(|| name_cmp(a.contact, b.contact))
+            .then(ta.line.cmp(&tb.line))
+            .then_with(|| ta.path.cmp(&tb.path))
+    });
+    celebrations.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| name_cmp(a.contact, b.contact))
+            .then((a.kind as u8).cmp(&(b.kind as u8)))
+            .then_with(|| a.what.cmp(&b.what))
+    });
+    exchange_warnings.sort_by(|a, b| {
+        b.asks_in_a_row
+            .cmp(&a.asks_in_a_row)
+            .then_with(|| name_cmp(a.contact, b.contact))
+    });
+
+    let introductions = introductions(vault, rules);
+    let health = health(vault, rules, today);
+    Week {
+        today,
+        start,
+        end,
+        label: week_label(start),
+        check_ins,
+        planned,
+        promises,
+        celebrations,
+        exchange_warnings,
+        introductions,
+        health,
+    }
+}
+
+/// Birthdays and milestones whose day falls in the seven days from `start` (29 February falls
+/// on 28 February in other years). An anniversary counts from its first year on.
+fn celebrations_of(ci: usize, c: &Contact, start: Date) -> Vec<Celebration> {
+    let mut out = Vec::new();
+    let falls_on = |month: i8, day: i8, date: Date| -> bool {
+        (date.month(), date.day()) == (month, day)
+            || (month == 2 && day == 29 && !date.in_leap_year() && (date.month(), date.day()) == (2, 28))
+    };
+    for offset in 0..7 {
+        let date = add_days(start, offset);
+        if let Some(b) = c.birthday {
+            if falls_on(b.month, b.day, date) {
+                let years = b.year.map(|y| i64::from(date.year()) - i64::from(y));
+                if years.is_none_or(|y| y > 0) {
+                    out.push(Celebration {
+                        contact: ci,
+                        kind: CelebrationKind::Birthday,
+                        what: "birthday".to_string(),
+                        date,
+                        years,
+                    });
+                }
+            }
+        }
+        for m in &c.milestones {
+            if falls_on(m.date.month(), m.date.day(), date) {
+                let years = i64::from(date.year()) - i64::from(m.date.year());
+                if years > 0 {
+                    out.push(Celebration {
+                        contact: ci,
+                        kind: CelebrationKind::Milestone,
+                        what: m.what.clone(),
+                        date,
+                        years: Some(years),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// When the `streak` most recent interactions tagged ask or give (dated today or earlier) are
+/// all asks: how many asks since the last give.
+fn asks_in_a_row(c: &Contact, rules: &Rules, today: Date) -> Option<usize> {
+    if rules.streak == 0 {
+        return None;
+    }
+    let is_any = |tags: &[String], set: &[String]| tags.iter().any(|t| set.contains(t));
+    // true = ask, false = give; newest first.
+    let tagged = c.interactions.iter().rev().filter(|i| i.date <= today).filter_map(|i| {
+        if is_any(&i.tags, &rules.give_tags) {
+            Some(false)
+        } else if is_any(&i.tags, &rules.ask_tags) {
+            Some(true)
+        } else {
+            None
+        }
+    });
+    let asks = tagged.take_while(|ask| *ask).count();
+    (asks >= rules.streak).then_some(asks)
+}
+
+/// Pairs of active contacts sharing at least `min_shared` topics, neither linking to the
+/// other: most shared first, then by names; at most `max_introductions`.
+fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
+    let contacts = &vault.contacts;
+    if rules.max_introductions == 0 {
+        return Vec::new();
+    }
+    let active: Vec<usize> = (0..contacts.len())
+        .filter(|&i| contacts[i].status == Status::Active && !contacts[i].topics.is_empty())
+        .collect();
+    // Topic → active contacts holding it, so that only pairs sharing a topic are counted.
+    let mut by_topic: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for &i in &active {
+        for t in &contacts[i].topics {
+            by_topic.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let mut counts = vec![0usize; contacts.len()];
+    let mut touched = Vec::new();
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    let min_shared = rules.min_shared.max(1);
+    for &i in &active {
+        for t in &contacts[i].topics {
+            for &j in &by_topic[t.as_str()] {
+                if j > i {
+                    if counts[j] == 0 {
+                        touched.push(j);
+                    }
+                    counts[j] += 1;
+                }
+            }
+        }
+        for &j in &touched {
+            if counts[j] >= min_shared
+                && !contacts[i].links_to.contains(&j)
+                && !contacts[j].links_to.contains(&i)
+            {
+                let (a, b) = if by_name(&contacts[i], &contacts[j]) == Ordering::Greater {
+                    (j, i)
+                } else {
+                    (i, j)
+                };
+                pairs.push((counts[j], a, b));
+            }
+            counts[j] = 0;
+        }
+        touched.clear();
+    }
+    pairs.sort_by(|x, y| {
+        y.0.cmp(&x.0)
+            .then_with(|| by_name(&contacts[x.1], &contacts[y.1]))
+            .then_with(|| by_name(&contacts[x.2], &contacts[y.2]))
+    });
+    pairs.truncate(rules.max_introductions);
+    pairs
+        .into_iter()
+        .map(|(_, a, b)| Introduction {
+            a,
+            b,
+            shared: contacts[a]
+                .topics
+                .iter()
+                .filter(|t| contacts[b].topics.binary_search(t).is_ok())
+                .cloned()
+                .collect(),
+        })
+        .collect()
+}
+
+fn health(vault: &Vault, rules: &Rules, _today: Date) -> Health {
+    let active = |c: &&Contact| c.status == Status::Active;
+    let never_contacted = vault
+        .contacts
+        .iter()
+        .filter(active)
+        .filter(|c| c.interactions.is_empty() && c.last_contact_property.is_none())
+        .count();
+    let over_capacity = rules
+        .tiers
+        .iter()
+        .filter_map(|t| {
+            let max = t.max?;
+            let count = vault
+                .contacts
+                .iter()
+                .filter(active)
+                .filter(|c| c.tier == t.name)
+                .count();
+            (count > max).then(|| OverCapacity {
+                tier: t.name.clone(),
+                count,
+                max,
+            })
+        })
+        .collect();
+    Health {
+        contacts: vault.contacts.len(),
+        never_contacted,
+        over_capacity,
+        problems: vault.problems.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
