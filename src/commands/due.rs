@@ -9,7 +9,11 @@ use crate::write::{self, Outcome};
 
 pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
     let vault = vault::load(config);
+    let started = std::time::Instant::now();
     let week = schedule::week(&vault, &config.rules, config.today);
+    if config.verbose > 0 {
+        eprintln!("kith: scheduled the week in {:?}", started.elapsed());
+    }
     if json {
         super::print_json(&render::due_json(&week, &vault))?;
     } else {

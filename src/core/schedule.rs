@@ -374,9 +374,19 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
             by_topic.entry(t.as_str()).or_default().push(i);
         }
     }
+    // Every contact's place in name order, so pairs compare by integers.
+    let mut order: Vec<usize> = (0..contacts.len()).collect();
+    order.sort_by(|&a, &b| by_name(&contacts[a], &contacts[b]));
+    let mut rank = vec![0usize; contacts.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
     let mut counts = vec![0usize; contacts.len()];
     let mut touched = Vec::new();
-    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    // The best pairs so far, best first: (shared, rank of a, rank of b). Smaller keys are
+    // better, so `Reverse` puts the most shared first.
+    let max = rules.max_introductions;
+    let mut best: Vec<(std::cmp::Reverse<usize>, usize, usize)> = Vec::with_capacity(max + 1);
     let min_shared = rules.min_shared.max(1);
     for &i in &active {
         for t in &contacts[i].topics {
@@ -390,27 +400,32 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
             }
         }
         for &j in &touched {
-            if counts[j] >= min_shared
-                && !contacts[i].links_to.contains(&j)
-                && !contacts[j].links_to.contains(&i)
-            {
-                let (a, b) = if by_name(&contacts[i], &contacts[j]) == Ordering::Greater {
-                    (j, i)
-                } else {
-                    (i, j)
-                };
-                pairs.push((counts[j], a, b));
-            }
+            let shared = counts[j];
             counts[j] = 0;
+            if shared < min_shared
+                || contacts[i].links_to.contains(&j)
+                || contacts[j].links_to.contains(&i)
+            {
+                continue;
+            }
+            let key = (
+                std::cmp::Reverse(shared),
+                rank[i].min(rank[j]),
+                rank[i].max(rank[j]),
+            );
+            if best.len() == max && best.last().is_some_and(|worst| key >= *worst) {
+                continue;
+            }
+            let at = best.partition_point(|k| *k < key);
+            best.insert(at, key);
+            best.truncate(max);
         }
         touched.clear();
     }
-    pairs.sort_by(|x, y| {
-        y.0.cmp(&x.0)
-            .then_with(|| by_name(&contacts[x.1], &contacts[y.1]))
-            .then_with(|| by_name(&contacts[x.2], &contacts[y.2]))
-    });
-    pairs.truncate(rules.max_introductions);
+    let pairs: Vec<(usize, usize, usize)> = best
+        .into_iter()
+        .map(|(shared, ra, rb)| (shared.0, order[ra], order[rb]))
+        .collect();
     pairs
         .into_iter()
         .map(|(_, a, b)| Introduction {
