@@ -224,11 +224,11 @@ impl<'de> Visitor<'de> for TopLevelVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
         let mut props = Vec::new();
         while let Some(key) = map.next_key::<Yaml>()? {
-            let value: serde_saphyr::Spanned<Yaml> = map.next_value()?;
+            let value: Yaml = map.next_value()?;
             props.push(RawProperty {
                 key: key_text(&key),
-                line: usize::try_from(value.referenced.line()).unwrap_or(0),
-                value: value.value,
+                line: 0,
+                value,
             });
         }
         Ok(TopLevel(props))
@@ -239,6 +239,26 @@ impl<'de> Deserialize<'de> for TopLevel {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(TopLevelVisitor)
     }
+}
+
+/// The top-level keys of a YAML block and their 1-based lines: a line that starts at column
+/// 0 with `key:` (or a quoted key). Cheaper than asking the parser for spans.
+fn key_lines(yaml: &str) -> Vec<(&str, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let Some(first) = line.chars().next() else {
+            continue;
+        };
+        if first.is_whitespace() || matches!(first, '#' | '-' | '?' | ':') {
+            continue;
+        }
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
+        let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
+        out.push((key, i + 1));
+    }
+    out
 }
 
 /// Why a front-matter block could not be read: a message and the 1-based line within the
@@ -271,8 +291,226 @@ fn options() -> serde_saphyr::Options {
     options
 }
 
+/// A plain or quoted scalar of the simple subset, or `None` when it needs the full parser.
+fn simple_scalar(text: &str) -> Option<Yaml> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(Yaml::Null);
+    }
+    if let Some(inner) = t.strip_prefix('"') {
+        let inner = inner.strip_suffix('"')?;
+        if inner.contains(['"', '\\']) {
+            return None;
+        }
+        return Some(Yaml::Str(inner.to_string()));
+    }
+    if let Some(inner) = t.strip_prefix('\'') {
+        let inner = inner.strip_suffix('\'')?;
+        if inner.replace("''", "").contains('\'') {
+            return None;
+        }
+        return Some(Yaml::Str(inner.replace("''", "'")));
+    }
+    // A comment after a plain scalar.
+    let t = match t.find(" #") {
+        Some(i) => t[..i].trim_end(),
+        None => t,
+    };
+    if t.contains(": ") || t.ends_with(':') || t.contains('\t') || t.contains(" #") {
+        return None;
+    }
+    match t {
+        "true" => return Some(Yaml::Bool(true)),
+        "false" => return Some(Yaml::Bool(false)),
+        "null" | "~" => return Some(Yaml::Null),
+        _ => {}
+    }
+    let lower = t.to_ascii_lowercase();
+    if matches!(lower.as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n") {
+        return None;
+    }
+    let first = t.chars().next()?;
+    if first.is_ascii_digit() {
+        let b = t.as_bytes();
+        if b.iter().all(u8::is_ascii_digit) && (b.len() == 1 || b[0] != b'0') && b.len() < 19 {
+            return t.parse().ok().map(Yaml::Int);
+        }
+        let is_date = |b: &[u8]| {
+            b.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && b.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        };
+        // A date, or text after a leading number or date (`2019-11-25 joined`,
+        // `10 Downing Street`), is text; any other number form needs the full parser.
+        let head = t.split(' ').next().unwrap_or(t).as_bytes();
+        let text_after_number =
+            t.contains(' ') && (head.iter().all(u8::is_ascii_digit) || is_date(head));
+        return (is_date(b) || text_after_number).then(|| Yaml::Str(t.to_string()));
+    }
+    if "!&*|>%@`{}[],#?-+.'\":".contains(first) {
+        return None;
+    }
+    Some(Yaml::Str(t.to_string()))
+}
+
+/// A flow sequence of simple scalars on one line: `[a, "b c", 'd']`.
+fn simple_flow_seq(text: &str) -> Option<Yaml> {
+    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?;
+    if inner.contains(['[', ']', '{', '}']) {
+        return None;
+    }
+    if inner.trim().is_empty() {
+        return Some(Yaml::Seq(Vec::new()));
+    }
+    let mut items = Vec::new();
+    let mut rest = inner;
+    loop {
+        let t = rest.trim_start();
+        let (item, after) = if let Some(q) = t.strip_prefix(['"', '\'']) {
+            let quote = t.chars().next()?;
+            let close = q.find(quote)?;
+            (&t[..close + 2], &q[close + 1..])
+        } else {
+            match t.find(',') {
+                Some(i) => (&t[..i], &t[i..]),
+                None => (t, ""),
+            }
+        };
+        let value = simple_scalar(item)?;
+        if value == Yaml::Null {
+            return None;
+        }
+        items.push(value);
+        let after = after.trim_start();
+        if after.is_empty() {
+            break;
+        }
+        rest = after.strip_prefix(',')?;
+        if rest.trim().is_empty() {
+            break;
+        }
+    }
+    Some(Yaml::Seq(items))
+}
+
+/// Reads the simple front-matter most notes have (`key: scalar`, `key: [a, b]`, and block
+/// lists of scalars) without the full YAML parser, with each key's line. Anything else —
+/// anchors, aliases, tags, block scalars, nested mappings, escapes — returns `None`, and the
+/// full, budgeted parser reads the block instead.
+fn parse_simple(yaml: &str) -> Option<Vec<RawProperty>> {
+    let lines: Vec<&str> = yaml.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let mut props: Vec<RawProperty> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            i += 1;
+            continue;
+        }
+        if line.starts_with([' ', '\t']) || line.starts_with("---") || line.starts_with("...") {
+            return None;
+        }
+        let colon = line.find(':')?;
+        let key = &line[..colon];
+        let key_ok = key.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
+            && !key.ends_with(' ');
+        let rest = &line[colon + 1..];
+        if !key_ok || !(rest.is_empty() || rest.starts_with(' ')) {
+            return None;
+        }
+        let value_text = rest.trim();
+        let key_line = i + 1;
+        i += 1;
+        let value = if value_text.is_empty() || value_text.starts_with('#') {
+            // A block list may follow, indented or not.
+            let mut items = Vec::new();
+            let mut indent: Option<usize> = None;
+            while i < lines.len() {
+                let l = lines[i];
+                let t = l.trim();
+                if t.is_empty() || t.starts_with('#') {
+                    i += 1;
+                    continue;
+                }
+                let lead = l.len() - l.trim_start_matches(' ').len();
+                if l[lead..].starts_with('\t') {
+                    return None;
+                }
+                let item = if t == "-" {
+                    ""
+                } else if let Some(item) = t.strip_prefix("- ") {
+                    item
+                } else if lead == 0 {
+                    break;
+                } else {
+                    return None;
+                };
+                if *indent.get_or_insert(lead) != lead {
+                    return None;
+                }
+                let value = if item.trim_start().starts_with('[') {
+                    simple_flow_seq(item)?
+                } else {
+                    simple_scalar(item)?
+                };
+                if matches!(value, Yaml::Seq(_)) || item.trim_start().starts_with("- ") {
+                    return None;
+                }
+                items.push(value);
+                i += 1;
+            }
+            if items.is_empty() {
+                Yaml::Null
+            } else {
+                Yaml::Seq(items)
+            }
+        } else if value_text.starts_with('[') {
+            simple_flow_seq(value_text)?
+        } else {
+            let v = simple_scalar(value_text)?;
+            // A plain scalar continued on indented lines needs the full parser.
+            if lines.get(i).is_some_and(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty()) {
+                return None;
+            }
+            v
+        };
+        props.push(RawProperty {
+            key: key.to_string(),
+            value,
+            line: key_line,
+        });
+    }
+    Some(props)
+}
+
+/// Keeps the last property of each key (as the YAML reader's last-wins rule does).
+fn last_wins(mut props: Vec<RawProperty>) -> Vec<RawProperty> {
+    let mut seen = std::collections::HashSet::new();
+    props.reverse();
+    props.retain(|p| seen.insert(p.key.clone()));
+    props.reverse();
+    props
+}
+
 /// Parses a front-matter block's YAML into its properties, in order.
 pub fn parse_yaml(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
+    if yaml.len() <= MAX_FRONT_MATTER_BYTES {
+        if let Some(props) = parse_simple(yaml) {
+            return Ok(last_wins(props));
+        }
+    }
+    parse_yaml_full(yaml)
+}
+
+/// Parses a front-matter block with the full, budgeted YAML parser.
+pub fn parse_yaml_full(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
     if yaml.len() > MAX_FRONT_MATTER_BYTES {
         return Err(YamlError {
             message: format!(
@@ -286,12 +524,16 @@ pub fn parse_yaml(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
         return Ok(Vec::new());
     }
     match serde_saphyr::from_str_with_options::<TopLevel>(yaml, options()) {
-        Ok(TopLevel(mut props)) => {
-            // With last-wins duplicates, keep the last of each key only.
-            let mut seen = std::collections::HashSet::new();
-            props.reverse();
-            props.retain(|p| seen.insert(p.key.clone()));
-            props.reverse();
+        Ok(TopLevel(props)) => {
+            let mut props = last_wins(props);
+            let lines = key_lines(yaml);
+            for p in &mut props {
+                p.line = lines
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == p.key)
+                    .map_or(1, |(_, line)| *line);
+            }
             Ok(props)
         }
         Err(err) => {
@@ -359,10 +601,10 @@ mod tests {
             split(text),
             Split::Closed {
                 yaml: "name: Ada\n",
-                body_offset: 17
+                body_offset: 18
             }
         );
-        assert_eq!(&text[17..], "body\n");
+        assert_eq!(&text[18..], "body\n");
         let crlf = "---\r\nname: Ada\r\n...\r\nbody";
         assert_eq!(
             split(crlf),
@@ -422,6 +664,69 @@ mod tests {
         assert!(parse_yaml(&deep).is_err());
         let block: String = (0..3000).map(|i| format!("{}- \n", "  ".repeat(i))).collect();
         assert!(parse_yaml(&format!("a:\n{block}")).is_err());
+    }
+
+    #[test]
+    fn simple_reader_agrees_with_the_full_parser() {
+        let cases = [
+            "name: Ada Lovelace\ntier: A\n",
+            "tags: [person, rust, \"data eng\"]\ninterests:\n  - compilers\n  - 'poetry'\n",
+            "birthday: 1815-12-10\nage: 36\nactive: true\nempty:\nnothing: null\n",
+            "aliases:\n- Ada\n- Countess\nrole: Mathematician # a comment\n",
+            "milestones:\n  - \"2019-11-25 joined Stripe\"\n  - 2021-03-01 promoted\n",
+            "# comment\n\nname: 'O''Brien'\ncompany: Acme, Inc.\n",
+            "tags: []\nlist:\n  -\n  - x\n",
+            "name: Zoë Ångström\nlocation: Malmö\n",
+        ];
+        for yaml in cases {
+            let fast = parse_simple(yaml).map(last_wins);
+            assert!(fast.is_some(), "simple reader refused: {yaml:?}");
+            assert_eq!(fast, parse_yaml_full(yaml).ok(), "{yaml:?}");
+        }
+        // Outside the subset: the simple reader steps aside.
+        for yaml in [
+            "a: &x 1\nb: *x\n",
+            "a: |\n  text\n",
+            "a:\n  b: 1\n",
+            "a: \"esc\\n\"\n",
+            "a: 0755\n",
+            "a: 1.5\n",
+            "a: -3\n",
+            "a: yes\n",
+            "a: True\n",
+            "a: 2026-11-20T10:30\n",
+            "a: long\n  continued\n",
+            "a: b: c\n",
+            "a: {x: 1}\n",
+        ] {
+            assert!(parse_simple(yaml).is_none(), "{yaml:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Wherever the simple reader answers, it answers what the full parser does.
+        #[test]
+        fn simple_reader_never_disagrees(
+            lines in proptest::collection::vec(
+                proptest::prelude::prop_oneof![
+                    "[a-z_]{1,8}: [A-Za-z0-9 ,.'\"#:-]{0,16}",
+                    "[a-z_]{1,8}: \\[[a-z0-9 ,'\"]{0,16}\\]",
+                    "[a-z_]{1,8}:",
+                    " {0,3}- [A-Za-z0-9 ,.'\"#:\\[\\]-]{0,16}",
+                    "# [a-z ]{0,10}",
+                    "",
+                    "[a-z]{1,4}: (true|false|null|~|yes|No|0|007|12|-1|1.5|2026-02-30|2026-11-20)",
+                ],
+                0..8,
+            )
+        ) {
+            let yaml = lines.join("\n") + "\n";
+            if let Some(fast) = parse_simple(&yaml) {
+                let full = parse_yaml_full(&yaml);
+                proptest::prop_assert_eq!(Some(last_wins(fast)), full.ok(), "{:?}", yaml);
+            }
+        }
     }
 
     #[test]

@@ -15,10 +15,14 @@ use super::dates::{leading_date, parse_date};
 use super::frontmatter::{self, RawProperty, Split, Yaml};
 use super::problem::Problem;
 use super::tags;
-use super::text::{LineIndex, collapse_whitespace, fold_key, plain_inline, strip_bom, truncate_chars};
+use super::text::{
+    LineIndex, collapse_whitespace, fold_key, plain_inline, plain_inline_max, prefix_bytes, strip_bom, truncate_chars,
+};
 
 /// How long a summary may be, in characters.
 pub const SUMMARY_CHARS: usize = 160;
+/// How long a title may be, in characters.
+pub const TITLE_CHARS: usize = 200;
 
 /// What decides that a note is a contact: its folder or its `tags` property.
 #[derive(Debug, Clone, Default)]
@@ -504,10 +508,8 @@ impl<'a> BodyWalker<'a> {
 
     fn walk(mut self) {
         let body = &self.text[self.base..];
-        let options = Options::ENABLE_WIKILINKS
-            | Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_FOOTNOTES;
+        // Tables, for links in their cells; nothing else kith reads needs more.
+        let options = Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES;
         for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
             let range = range.start + self.base..range.end + self.base;
             match event {
@@ -622,7 +624,10 @@ impl<'a> BodyWalker<'a> {
                 return None;
             }
         };
-        let title = plain_inline(title_after_date(rest));
+        let title = truncate_chars(
+            &plain_inline_max(title_after_date(rest), TITLE_CHARS * 2),
+            TITLE_CHARS,
+        );
         if self.note.is_contact {
             self.note.entries.push(Entry {
                 kind: EntryKind::Heading,
@@ -667,6 +672,8 @@ impl<'a> BodyWalker<'a> {
             .find('\n')
             .map_or(range.end, |i| range.start + i);
         let first = self.text[range.start..first_line_end].trim_end_matches('\r');
+        // Titles and tasks are short: a pathological 5 MB line is read only so far.
+        let first = prefix_bytes(first, 16 * 1024);
         let (own, checkbox) = after_list_marker(first);
         let line = self.line(range.start);
         if let Some(mark) = checkbox {
@@ -712,8 +719,14 @@ impl<'a> BodyWalker<'a> {
         self.note.entries.push(Entry {
             kind: EntryKind::ListItem,
             date,
-            title: plain_inline(title),
-            summary: truncate_chars(&plain_inline(summary), SUMMARY_CHARS),
+            title: truncate_chars(
+                &plain_inline_max(title, TITLE_CHARS * 2),
+                TITLE_CHARS,
+            ),
+            summary: truncate_chars(
+                &plain_inline_max(summary, SUMMARY_CHARS * 2),
+                SUMMARY_CHARS,
+            ),
             line,
             range: range.clone(),
             tags: Vec::new(),
@@ -775,13 +788,14 @@ impl<'a> BodyWalker<'a> {
         let frame = &self.frames[idx];
         let end = frame.own_end.unwrap_or(frame.range.end);
         let range = frame.range.start..end.max(frame.range.start);
-        let raw = &self.text[range.clone()];
+        let raw = prefix_bytes(&self.text[range.clone()], 4 * 1024);
         let text = match frame.kind {
             FrameKind::Item => after_list_marker(raw).0.to_string(),
             FrameKind::Heading => heading_text(raw).to_string(),
             _ => raw.to_string(),
         };
-        let text = plain_inline(&text);
+        // Only a summary is kept; the whole block stays reachable through its range.
+        let text = plain_inline_max(&text, SUMMARY_CHARS * 2);
         self.note.blocks.push(Block {
             line: self.line(range.start),
             range,
@@ -867,7 +881,8 @@ fn first_line_summary(section: &str) -> String {
         if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' ')) {
             continue;
         }
-        return truncate_chars(&plain_inline(t), SUMMARY_CHARS);
+        // Links and emphasis are dropped by `plain_inline`, so take a prefix with room for them.
+        return truncate_chars(&plain_inline_max(t, SUMMARY_CHARS * 2), SUMMARY_CHARS);
     }
     String::new()
 }

@@ -18,7 +18,7 @@ pub fn scan_from(text: &str, start: usize, skip: &[Range<usize>]) -> Vec<(usize,
     let mut found = Vec::new();
     let mut skip_idx = 0;
     let mut from = start;
-    while let Some(rel) = bytes[from..].iter().position(|&b| b == b'#') {
+    while let Some(rel) = memchr::memchr(b'#', &bytes[from.min(bytes.len())..]) {
         let at = from + rel;
         from = at + 1;
         while skip_idx < skip.len() && skip[skip_idx].end <= at {

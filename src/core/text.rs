@@ -13,7 +13,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Self { starts }
     }
 
@@ -24,14 +24,6 @@ impl LineIndex {
             Err(i) => i,
         }
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
 }
 
 /// The text without a leading byte-order mark, and the BOM's length in bytes.
@@ -45,6 +37,11 @@ pub fn strip_bom(text: &str) -> (&str, usize) {
 /// A key for comparing names, stems, aliases and link targets: NFC, lower case, inner white
 /// space folded.
 pub fn fold_key(text: &str) -> String {
+    if text.is_ascii() {
+        let mut out = collapse_whitespace(text);
+        out.make_ascii_lowercase();
+        return out;
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -56,49 +53,105 @@ pub fn fold_key(text: &str) -> String {
 }
 
 /// Inline Markdown as plain text: wikilinks become their shown text, Markdown links their
-/// text, emphasis markers and code ticks go, white space is folded.
+/// text, emphasis markers and code ticks go, white space is folded. Linear in the text's
+/// length whatever it holds (a link is looked for only within a bounded window).
 pub fn plain_inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find(['[', '*', '_', '`']) {
-        out.push_str(&rest[..pos]);
-        let tail = &rest[pos..];
-        if let Some(inner) = tail.strip_prefix("[[") {
-            if let Some(end) = inner.find("]]") {
-                let link = &inner[..end];
-                let shown = match link.split_once('|') {
-                    Some((_, shown)) => shown,
-                    None => link.split_once('#').map_or(link, |(target, _)| target),
-                };
-                out.push_str(shown);
-                rest = &inner[end + 2..];
-                continue;
-            }
-        } else if let Some(inner) = tail.strip_prefix('[') {
-            if let Some(end) = inner.find("](") {
-                if let Some(close) = inner[end..].find(')') {
-                    out.push_str(&inner[..end]);
-                    rest = &inner[end + close + 1..];
-                    continue;
-                }
-            }
-        } else if tail.starts_with("**") || tail.starts_with("__") {
-            rest = &tail[2..];
-            continue;
-        } else if tail.starts_with('`') {
-            rest = &tail[1..];
-            continue;
+    plain_inline_max(text, usize::MAX)
+}
+
+/// Like [`plain_inline`], reading only as much of `text` as gives about `max_bytes` of
+/// output (never cutting a link in two): for summaries of long paragraphs.
+pub fn plain_inline_max(text: &str, max_bytes: usize) -> String {
+    const WINDOW: usize = 1024;
+    let full_len = text.len();
+    let text = prefix_bytes(text, max_bytes.saturating_mul(4));
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b'[' | b'*' | b'_' | b'`')) {
+        let prefix = prefix_bytes(text, max_bytes);
+        let mut out = collapse_whitespace(prefix);
+        if prefix.len() < full_len {
+            out.push('…');
         }
-        let c = tail.chars().next().unwrap_or(' ');
-        out.push(c);
-        rest = &tail[c.len_utf8()..];
+        return out;
     }
-    out.push_str(rest);
-    collapse_whitespace(&out)
+    let mut out = String::with_capacity(text.len().min(max_bytes));
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if out.len() + (i - copied) >= max_bytes && text.is_char_boundary(i) {
+            break;
+        }
+        let skip_to = match bytes[i] {
+            b'[' if bytes.get(i + 1) == Some(&b'[') => {
+                let window = prefix_bytes(&text[i + 2..], WINDOW);
+                window.find("]]").map(|end| {
+                    let link = &window[..end];
+                    let shown = match link.split_once('|') {
+                        Some((_, shown)) => shown,
+                        None => link.split_once('#').map_or(link, |(target, _)| target),
+                    };
+                    (shown, i + 2 + end + 2)
+                })
+            }
+            b'[' => {
+                let window = prefix_bytes(&text[i + 1..], WINDOW);
+                window.find("](").and_then(|mid| {
+                    window[mid..]
+                        .find(')')
+                        .map(|close| (&window[..mid], i + 1 + mid + close + 1))
+                })
+            }
+            b'*' | b'_' if bytes.get(i + 1) == Some(&bytes[i]) => Some(("", i + 2)),
+            b'`' => Some(("", i + 1)),
+            _ => None,
+        };
+        match skip_to {
+            Some((keep, next)) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(keep);
+                i = next;
+                copied = next;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&text[copied..i.min(bytes.len())]);
+    let mut out = collapse_whitespace(&out);
+    if i < bytes.len() || text.len() < full_len {
+        out.push('…');
+    }
+    out
 }
 
 /// Folds runs of white space into one space and trims the ends.
 pub fn collapse_whitespace(text: &str) -> String {
+    let b = text.as_bytes();
+    let clean = text.is_ascii()
+        && memchr::memchr3(b'\t', b'\n', b'\r', b).is_none()
+        && memchr::memchr2(0x0b, 0x0c, b).is_none()
+        && memchr::memmem::find(b, b"  ").is_none()
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ');
+    if clean {
+        return text.to_string();
+    }
+    if text.is_ascii() {
+        let mut out = Vec::with_capacity(text.len());
+        let mut pending_space = false;
+        for &b in text.as_bytes() {
+            if b.is_ascii_whitespace() {
+                pending_space = !out.is_empty();
+            } else {
+                if pending_space {
+                    out.push(b' ');
+                    pending_space = false;
+                }
+                out.push(b);
+            }
+        }
+        // Only ASCII bytes were copied, so this cannot fail.
+        return String::from_utf8(out).unwrap_or_default();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -111,13 +164,35 @@ pub fn collapse_whitespace(text: &str) -> String {
 
 /// At most `max` characters of `text`, ending in `…` when cut.
 pub fn truncate_chars(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    if text.is_ascii() {
+        return format!("{}…", text[..max.saturating_sub(1)].trim_end());
+    }
     match text.char_indices().nth(max) {
         None => text.to_string(),
         Some(_) => {
-            let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-            format!("{}…", cut.trim_end())
+            let cut = text
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+            format!("{}…", text[..cut].trim_end())
         }
     }
+}
+
+/// A prefix of `text` of at most about `max_bytes` bytes, cut on a character boundary:
+/// enough to make a short summary from without reading a whole paragraph.
+pub fn prefix_bytes(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut cut = max_bytes;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
 }
 
 #[cfg(test)]
@@ -162,6 +237,16 @@ mod tests {
         for (input, want) in table {
             assert_eq!(plain_inline(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn plain_inline_max_cuts_on_char_boundaries() {
+        let text = format!("[[x]] {}", "ã".repeat(300));
+        for max in 0..40 {
+            let out = plain_inline_max(&text, max);
+            assert!(out.ends_with('…'), "{max}: {out}");
+        }
+        assert_eq!(plain_inline_max("short [[a|b]]", 100), "short b");
     }
 
     #[test]
