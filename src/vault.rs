@@ -24,94 +24,96 @@ pub struct NoteFile {
     /// Relative to the root, with `/`.
     pub rel: String,
     pub abs: PathBuf,
-    pub size: u64,
 }
 
-/// What a walk found: the notes, the problems met, and how many links it passed by.
-#[derive(Debug, Default)]
-pub struct Walk {
-    pub files: Vec<NoteFile>,
-    pub problems: Vec<Problem>,
-    pub skipped_links: usize,
+/// One thing the walk met.
+#[derive(Debug)]
+pub enum Found {
+    Note(NoteFile),
+    /// A folder or file that could not be read.
+    Problem(Problem),
+    /// A symbolic link, passed by.
+    Link,
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+    match rel.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' => s.to_string(),
+        _ => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            parts.join("/")
+        }
+    }
 }
 
-fn is_markdown(name: &str) -> bool {
-    name.len() > 3
-        && name.is_char_boundary(name.len() - 3)
-        && name[name.len() - 3..].eq_ignore_ascii_case(".md")
+fn is_markdown(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(b".md")
 }
 
-/// Walks the vault: every note kith may read, in path order.
-pub fn walk(config: &Config) -> Walk {
+/// Walks the vault lazily: every note kith may read, every problem met, every link passed.
+pub fn walk(config: &Config) -> impl Iterator<Item = Found> + Send + '_ {
     let root = &config.vault;
-    let mut out = Walk::default();
-    let walker = WalkDir::new(root)
+    let has_ignores = !config.ignore.is_empty();
+    WalkDir::new(root)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             if e.depth() == 0 {
                 return true;
             }
-            let name = e.file_name().to_string_lossy();
-            if name.starts_with('.') {
+            if e.file_name().as_encoded_bytes().first() == Some(&b'.') {
                 return false;
             }
-            let rel = rel_path(root, e.path());
-            !config.ignore.is_match(&rel)
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let rel = err
-                    .path()
-                    .map(|p| rel_path(root, p))
-                    .unwrap_or_else(|| ".".to_string());
-                let reason = err
-                    .io_error()
-                    .map_or_else(|| err.to_string(), ToString::to_string);
-                out.problems
-                    .push(Problem::error(rel, None, format!("cannot be read: {reason}")));
-                continue;
+            !has_ignores || !config.ignore.is_match(rel_path(root, e.path()))
+        })
+        .filter_map(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let rel = err
+                        .path()
+                        .map(|p| rel_path(root, p))
+                        .unwrap_or_else(|| ".".to_string());
+                    let reason = err
+                        .io_error()
+                        .map_or_else(|| err.to_string(), ToString::to_string);
+                    return Some(Found::Problem(Problem::error(
+                        rel,
+                        None,
+                        format!("cannot be read: {reason}"),
+                    )));
+                }
+            };
+            let ft = entry.file_type();
+            if ft.is_symlink() {
+                return (entry.depth() > 0).then_some(Found::Link);
             }
-        };
-        let ft = entry.file_type();
-        if ft.is_symlink() {
-            if entry.depth() > 0 {
-                out.skipped_links += 1;
+            if !ft.is_file() || !is_markdown(entry.file_name()) {
+                return None;
             }
-            continue;
-        }
-        if !ft.is_file() || !is_markdown(&entry.file_name().to_string_lossy()) {
-            continue;
-        }
-        let rel = rel_path(root, entry.path());
-        if rel == config.due_note {
-            continue;
-        }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        out.files.push(NoteFile {
-            rel,
-            abs: entry.into_path(),
-            size,
-        });
-    }
-    out
+            let rel = rel_path(root, entry.path());
+            if rel == config.due_note {
+                return None;
+            }
+            Some(Found::Note(NoteFile {
+                rel,
+                abs: entry.into_path(),
+            }))
+        })
 }
 
 /// The text of a note, or the problem that stops it being read.
 pub fn read_note(file: &NoteFile) -> Result<String, Problem> {
-    if file.size > MAX_NOTE_BYTES {
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| Problem::error(&file.rel, None, format!("cannot be read: {e}"));
+    let mut handle = std::fs::File::open(&file.abs).map_err(cannot)?;
+    let size = handle.metadata().map_err(cannot)?.len();
+    if size > MAX_NOTE_BYTES {
         return Err(Problem::error(
             &file.rel,
             None,
@@ -121,12 +123,16 @@ pub fn read_note(file: &NoteFile) -> Result<String, Problem> {
             ),
         ));
     }
-    let bytes = std::fs::read(&file.abs)
-        .map_err(|e| Problem::error(&file.rel, None, format!("cannot be read: {e}")))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    handle
+        .by_ref()
+        .take(MAX_NOTE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
-        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = memchr::memchr_iter(b'\n', &bytes[..valid]).count() + 1;
         Problem::error(
             &file.rel,
             Some(line),
@@ -135,15 +141,26 @@ pub fn read_note(file: &NoteFile) -> Result<String, Problem> {
     })
 }
 
-/// Reads and parses every note of a walk, on all cores.
-pub fn parse_all(config: &Config, files: &[NoteFile]) -> (Vec<ParsedNote>, Vec<Problem>) {
-    let results: Vec<Result<ParsedNote, Problem>> = files
-        .par_iter()
-        .map(|file| {
-            let text = read_note(file)?;
-            Ok(note::parse(&file.rel, &text, &config.rules.contacts))
+/// Walks, reads and parses the whole vault into its model. The walk feeds both cores as it
+/// goes, so reading and parsing overlap with listing folders.
+pub fn load(config: &Config) -> Vault {
+    let started = std::time::Instant::now();
+    let links = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<ParsedNote, Problem>> = walk(config)
+        .par_bridge()
+        .filter_map(|found| match found {
+            Found::Note(file) => Some(
+                read_note(&file)
+                    .map(|text| note::parse(&file.rel, &text, &config.rules.contacts)),
+            ),
+            Found::Problem(p) => Some(Err(p)),
+            Found::Link => {
+                links.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                None
+            }
         })
         .collect();
+    let parsed = started.elapsed();
     let mut notes = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for r in results {
@@ -152,27 +169,15 @@ pub fn parse_all(config: &Config, files: &[NoteFile]) -> (Vec<ParsedNote>, Vec<P
             Err(p) => problems.push(p),
         }
     }
-    (notes, problems)
-}
-
-/// Walks, reads and parses the whole vault into its model.
-pub fn load(config: &Config) -> Vault {
-    let started = std::time::Instant::now();
-    let mut walk = walk(config);
-    let walked = started.elapsed();
-    let (notes, mut problems) = parse_all(config, &walk.files);
-    let parsed = started.elapsed();
     let mut vault = model::build(notes, &config.rules);
-    vault.problems.append(&mut walk.problems);
     vault.problems.append(&mut problems);
     crate::core::problem::sort(&mut vault.problems);
     if config.verbose > 0 {
         eprintln!(
-            "kith: {} notes ({} links skipped): walk {:?}, read+parse {:?}, model {:?}",
-            walk.files.len(),
-            walk.skipped_links,
-            walked,
-            parsed - walked,
+            "kith: {} notes, {} symbolic links passed by: walk+read+parse {:?}, model {:?}",
+            vault.notes,
+            links.into_inner(),
+            parsed,
             started.elapsed() - parsed
         );
     }

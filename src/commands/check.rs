@@ -43,6 +43,7 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
             if warnings == 1 { "" } else { "s" },
         );
     }
+    super::release(vault);
     Ok(if errors > 0 {
         ExitCode::from(1)
     } else {

@@ -35,9 +35,11 @@ pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<Exit
             }
             Err(err) => {
                 eprintln!("kith: error: {err}");
+                super::release(vault);
                 return Ok(ExitCode::from(1));
             }
         }
     }
+    super::release(vault);
     Ok(ExitCode::SUCCESS)
 }

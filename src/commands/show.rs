@@ -94,7 +94,7 @@ pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> 
                 .map(|t| TaskJson {
                     text: t.text.clone(),
                     due: t.due.map(ymd),
-                    path: t.path.clone(),
+                    path: t.path.to_string(),
                     line: t.line,
                 })
                 .collect(),
@@ -106,7 +106,7 @@ pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> 
                     date: ymd(i.date),
                     title: i.title.clone(),
                     summary: i.summary.clone(),
-                    path: i.path.clone(),
+                    path: i.path.to_string(),
                     line: i.line,
                     tags: i.tags.clone(),
                     planned: i.date > today,
@@ -117,6 +117,7 @@ pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> 
     } else {
         super::print_text(config, &text(c, today, last, due))?;
     }
+    super::release(vault);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,6 +5,7 @@
 //! case-insensitively and across Unicode normal forms. Pure: no file system, no clock.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::{Date, Weekday};
 
@@ -119,8 +120,9 @@ pub struct Interaction {
     pub date: Date,
     pub title: String,
     pub summary: String,
-    /// Where it is written (for a mention, the mentioning note).
-    pub path: String,
+    /// Where it is written (for a mention, the mentioning note); shared by a note's
+    /// interactions.
+    pub path: Arc<str>,
     pub line: usize,
     /// Lower case, without `#`.
     pub tags: Vec<String>,
@@ -132,7 +134,7 @@ pub struct Interaction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactTask {
     /// Where it is written.
-    pub path: String,
+    pub path: Arc<str>,
     pub line: usize,
     pub open: bool,
     pub text: String,
@@ -308,6 +310,9 @@ pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
         if note.is_contact {
             contact_of_note.push(Some(contacts.len()));
             contacts.push(read_contact(note, rules, &mut problems));
+            // Its interactions and properties now live in the contact.
+            note.entries = Vec::new();
+            note.properties = Vec::new();
         } else {
             contact_of_note.push(None);
         }
@@ -326,6 +331,7 @@ pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
 
     let resolver = Resolver::new(&notes, &contact_of_note, &contacts);
     for (note, own) in notes.iter().zip(&contact_of_note) {
+        let path: Arc<str> = Arc::from(note.path.as_str());
         match own {
             Some(ci) => {
                 let links: BTreeSet<usize> = note
@@ -336,18 +342,18 @@ pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
                     .collect();
                 contacts[*ci].links_to = links;
                 for task in &note.tasks {
-                    add_task(&mut contacts[*ci], note, task, &mut problems);
+                    add_task(&mut contacts[*ci], note, &path, task, &mut problems);
                 }
             }
             None => {
-                add_mentions(note, &resolver, &mut contacts);
+                add_mentions(note, &path, &resolver, &mut contacts);
                 for task in &note.tasks {
                     let owner = task
                         .links
                         .iter()
                         .find_map(|l| resolver.resolve(l, &note.path));
                     if let Some(ci) = owner {
-                        add_task(&mut contacts[ci], note, task, &mut problems);
+                        add_task(&mut contacts[ci], note, &path, task, &mut problems);
                     }
                 }
             }
@@ -366,7 +372,13 @@ pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
     }
 }
 
-fn add_task(contact: &mut Contact, note: &ParsedNote, task: &super::note::Task, problems: &mut Vec<Problem>) {
+fn add_task(
+    contact: &mut Contact,
+    note: &ParsedNote,
+    path: &Arc<str>,
+    task: &super::note::Task,
+    problems: &mut Vec<Problem>,
+) {
     if let Some(bad) = &task.bad_due {
         problems.push(Problem::warning(
             &note.path,
@@ -375,7 +387,7 @@ fn add_task(contact: &mut Contact, note: &ParsedNote, task: &super::note::Task, 
         ));
     }
     contact.tasks.push(ContactTask {
-        path: note.path.clone(),
+        path: Arc::clone(path),
         line: task.line,
         open: task.open,
         text: task.text.clone(),
@@ -385,7 +397,7 @@ fn add_task(contact: &mut Contact, note: &ParsedNote, task: &super::note::Task, 
 
 /// Mentions: in a note that is not a contact, all links to one contact within one dated
 /// scope are one interaction.
-fn add_mentions(note: &ParsedNote, resolver: &Resolver, contacts: &mut [Contact]) {
+fn add_mentions(note: &ParsedNote, path: &Arc<str>, resolver: &Resolver, contacts: &mut [Contact]) {
     // (contact, scope) → blocks in order of first appearance, and the first link's line.
     let mut groups: BTreeMap<(usize, Option<usize>), (Vec<usize>, usize)> = BTreeMap::new();
     let mut order: Vec<(usize, Option<usize>)> = Vec::new();
@@ -443,7 +455,7 @@ fn add_mentions(note: &ParsedNote, resolver: &Resolver, contacts: &mut [Contact]
             date,
             title,
             summary,
-            path: note.path.clone(),
+            path: Arc::clone(path),
             line,
             tags,
             mention: true,
@@ -452,9 +464,10 @@ fn add_mentions(note: &ParsedNote, resolver: &Resolver, contacts: &mut [Contact]
 }
 
 /// Reads a contact's typed properties, reporting wrong values as warnings.
-fn read_contact(note: &ParsedNote, rules: &Rules, problems: &mut Vec<Problem>) -> Contact {
+fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem>) -> Contact {
+    let note_path = note.path.clone();
     let mut warn = |line: usize, message: String| {
-        problems.push(Problem::warning(&note.path, Some(line), message));
+        problems.push(Problem::warning(&note_path, Some(line), message));
     };
     let text_prop = |key: &str, warn: &mut dyn FnMut(usize, String)| -> Option<String> {
         let p = note.property(key)?;
@@ -623,16 +636,19 @@ fn read_contact(note: &ParsedNote, rules: &Rules, problems: &mut Vec<Problem>) -
     topics.sort();
     topics.dedup();
 
+    let path: Arc<str> = Arc::from(note.path.as_str());
     let interactions = note
         .entries
-        .iter()
+        .iter_mut()
         .map(|e| Interaction {
             date: e.date,
-            title: e.title.clone(),
-            summary: e.summary.clone(),
-            path: note.path.clone(),
+            title: std::mem::take(&mut e.title),
+            summary: std::mem::take(&mut e.summary),
+            path: Arc::clone(&path),
             line: e.line,
-            tags: {
+            tags: if e.tags.is_empty() {
+                Vec::new()
+            } else {
                 let mut t: Vec<String> = e.tags.iter().map(|t| tags::normalize(t)).collect();
                 t.sort();
                 t.dedup();
@@ -656,7 +672,7 @@ fn read_contact(note: &ParsedNote, rules: &Rules, problems: &mut Vec<Problem>) -
         milestones,
         snooze_until,
         topics,
-        properties: note.properties.clone(),
+        properties: std::mem::take(&mut note.properties),
         interactions,
         tasks: Vec::new(),
         links_to: BTreeSet::new(),

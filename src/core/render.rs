@@ -470,7 +470,7 @@ pub fn due_json(week: &Week, vault: &Vault) -> DueJson {
                 let t = &c.tasks[p.task];
                 PromiseJson {
                     contact: c.name.clone(),
-                    path: t.path.clone(),
+                    path: t.path.to_string(),
                     line: t.line,
                     text: t.text.clone(),
                     due: ymd(p.due),

@@ -75,49 +75,74 @@ pub fn plain_inline_max(text: &str, max_bytes: usize) -> String {
         return out;
     }
     let mut out = String::with_capacity(text.len().min(max_bytes));
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if out.len() + (i - copied) >= max_bytes && text.is_char_boundary(i) {
+    let n = bytes.len();
+    let mut copied: usize = 0;
+    let mut i: usize = 0;
+    // The largest character boundary at or before `at`, not before `copied`.
+    let floor = |mut at: usize, copied: usize| {
+        while at > copied && !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    loop {
+        // Where the output budget runs out, counted in input bytes from the last copy.
+        let limit = copied
+            .saturating_add(max_bytes.saturating_sub(out.len()))
+            .min(n);
+        if i >= limit {
+            i = floor(limit.max(copied), copied);
             break;
         }
-        let skip_to = match bytes[i] {
-            b'[' if bytes.get(i + 1) == Some(&b'[') => {
-                let window = prefix_bytes(&text[i + 2..], WINDOW);
+        let hay = &bytes[i..limit];
+        let special = match (
+            memchr::memchr3(b'[', b'*', b'`', hay),
+            memchr::memchr(b'_', hay),
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let Some(p) = special.map(|p| i + p) else {
+            i = floor(limit, copied);
+            break;
+        };
+        let skip_to = match bytes[p] {
+            b'[' if bytes.get(p + 1) == Some(&b'[') => {
+                let window = prefix_bytes(&text[p + 2..], WINDOW);
                 window.find("]]").map(|end| {
                     let link = &window[..end];
                     let shown = match link.split_once('|') {
                         Some((_, shown)) => shown,
                         None => link.split_once('#').map_or(link, |(target, _)| target),
                     };
-                    (shown, i + 2 + end + 2)
+                    (shown, p + 2 + end + 2)
                 })
             }
             b'[' => {
-                let window = prefix_bytes(&text[i + 1..], WINDOW);
+                let window = prefix_bytes(&text[p + 1..], WINDOW);
                 window.find("](").and_then(|mid| {
                     window[mid..]
                         .find(')')
-                        .map(|close| (&window[..mid], i + 1 + mid + close + 1))
+                        .map(|close| (&window[..mid], p + 1 + mid + close + 1))
                 })
             }
-            b'*' | b'_' if bytes.get(i + 1) == Some(&bytes[i]) => Some(("", i + 2)),
-            b'`' => Some(("", i + 1)),
+            b'*' | b'_' if bytes.get(p + 1) == Some(&bytes[p]) => Some(("", p + 2)),
+            b'`' => Some(("", p + 1)),
             _ => None,
         };
         match skip_to {
             Some((keep, next)) => {
-                out.push_str(&text[copied..i]);
+                out.push_str(&text[copied..p]);
                 out.push_str(keep);
                 i = next;
                 copied = next;
             }
-            None => i += 1,
+            None => i = p + 1,
         }
     }
-    out.push_str(&text[copied..i.min(bytes.len())]);
+    out.push_str(&text[copied..i.max(copied)]);
     let mut out = collapse_whitespace(&out);
-    if i < bytes.len() || text.len() < full_len {
+    if i < n || text.len() < full_len {
         out.push('…');
     }
     out
