@@ -12,7 +12,8 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::core::model::{self, Vault};
-use crate::core::note::{self, ParsedNote};
+use crate::core::model::Prepared;
+use crate::core::note;
 use crate::core::problem::Problem;
 
 /// Notes larger than this are reported and skipped.
@@ -146,13 +147,14 @@ pub fn read_note(file: &NoteFile) -> Result<String, Problem> {
 pub fn load(config: &Config) -> Vault {
     let started = std::time::Instant::now();
     let links = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<ParsedNote, Problem>> = walk(config)
+    let results: Vec<Result<Prepared, Problem>> = walk(config)
         .par_bridge()
         .filter_map(|found| match found {
-            Found::Note(file) => Some(
-                read_note(&file)
-                    .map(|text| note::parse(&file.rel, &text, &config.rules.contacts)),
-            ),
+            Found::Note(file) => Some(read_note(&file).map(|text| {
+                let parsed = note::parse(&file.rel, &text, &config.rules.contacts);
+                drop(text);
+                model::prepare(parsed, &config.rules)
+            })),
             Found::Problem(p) => Some(Err(p)),
             Found::Link => {
                 links.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -169,7 +171,7 @@ pub fn load(config: &Config) -> Vault {
             Err(p) => problems.push(p),
         }
     }
-    let mut vault = model::build(notes, &config.rules);
+    let mut vault = model::build_prepared(notes);
     vault.problems.append(&mut problems);
     crate::core::problem::sort(&mut vault.problems);
     if config.verbose > 0 {

@@ -14,32 +14,30 @@ pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<Exit
     if config.verbose > 0 {
         eprintln!("kith: scheduled the week in {:?}", started.elapsed());
     }
+    // The note is written first, so that a closed stdout cannot stop it.
+    let written = write_note.then(|| {
+        let note = render::due_note(&week, &vault);
+        write::write_generated(&config.vault, &config.due_note, &note)
+    });
     if json {
         super::print_json(&render::due_json(&week, &vault))?;
     } else {
         super::print_text(config, &render::due_terminal(&week, &vault))?;
     }
     super::summary(config, &vault);
-    if write_note {
-        let note = render::due_note(&week, &vault);
-        match write::write_generated(&config.vault, &config.due_note, &note) {
-            Ok(Outcome::Written) => {
-                if !config.quiet {
-                    eprintln!("kith: wrote {}", config.due_note);
-                }
-            }
-            Ok(Outcome::Unchanged) => {
-                if !config.quiet {
-                    eprintln!("kith: {} is up to date", config.due_note);
-                }
-            }
-            Err(err) => {
-                eprintln!("kith: error: {err}");
-                super::release(vault);
-                return Ok(ExitCode::from(1));
-            }
-        }
-    }
     super::release(vault);
+    match written {
+        Some(Ok(Outcome::Written)) if !config.quiet => {
+            eprintln!("kith: wrote {}", config.due_note);
+        }
+        Some(Ok(Outcome::Unchanged)) if !config.quiet => {
+            eprintln!("kith: {} is up to date", config.due_note);
+        }
+        Some(Err(err)) => {
+            eprintln!("kith: error: {err}");
+            return Ok(ExitCode::from(1));
+        }
+        _ => {}
+    }
     Ok(ExitCode::SUCCESS)
 }

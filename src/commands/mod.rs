@@ -51,22 +51,24 @@ pub(crate) fn stdout(config: &Config) -> anstream::AutoStream<std::io::Stdout> {
     anstream::AutoStream::new(std::io::stdout(), choice)
 }
 
-/// Prints a value as pretty JSON on stdout.
+/// Prints a value as pretty JSON on stdout, ignoring a closed pipe (`kith due --json | head`).
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).context("cannot write JSON")?;
-    writeln!(out).context("cannot write JSON")?;
-    Ok(())
+    let mut text = serde_json::to_string_pretty(value).context("cannot make JSON")?;
+    text.push('\n');
+    write_stdout(&mut std::io::stdout().lock(), &text)
 }
 
-/// Writes text to stdout, ignoring a closed pipe (`kith due | head`).
-pub(crate) fn print_text(config: &Config, text: &str) -> anyhow::Result<()> {
-    let mut out = stdout(config);
+fn write_stdout(out: &mut impl Write, text: &str) -> anyhow::Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e).context("cannot write to stdout"),
     }
+}
+
+/// Writes text to stdout, ignoring a closed pipe (`kith due | head`).
+pub(crate) fn print_text(config: &Config, text: &str) -> anyhow::Result<()> {
+    write_stdout(&mut stdout(config), text)
 }
 
 /// The one line on stderr that counts contacts and problems (not with `--quiet`).

@@ -300,36 +300,62 @@ impl Resolver {
 }
 
 /// Builds the vault model from every parsed note (in any order).
-pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
-    notes.sort_by(|a, b| a.path.cmp(&b.path));
+/// A parsed note with its contact read, when it is one: the part of building the model
+/// that needs no other note, so the shell can run it on every core as notes are parsed.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub note: ParsedNote,
+    pub contact: Option<Contact>,
+}
+
+/// Reads a note's contact (typed properties, its own log) when it is one.
+pub fn prepare(mut note: ParsedNote, rules: &Rules) -> Prepared {
+    let contact = note.is_contact.then(|| {
+        let mut problems = Vec::new();
+        let mut c = read_contact(&mut note, rules, &mut problems);
+        note.problems.append(&mut problems);
+        c.interactions
+            .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
+        // Its interactions and properties now live in the contact.
+        note.entries = Vec::new();
+        c
+    });
+    Prepared { note, contact }
+}
+
+/// Builds the vault model from every parsed note (in any order).
+pub fn build(notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
+    build_prepared(notes.into_iter().map(|n| prepare(n, rules)).collect())
+}
+
+/// Builds the vault model from prepared notes (in any order): resolves links, mentions and
+/// tasks across notes.
+pub fn build_prepared(mut prepared: Vec<Prepared>) -> Vault {
+    prepared.sort_by(|a, b| a.note.path.cmp(&b.note.path));
     let mut problems: Vec<Problem> = Vec::new();
     let mut contacts = Vec::new();
-    let mut contact_of_note = Vec::with_capacity(notes.len());
-    for note in &mut notes {
+    let mut contact_of_note = Vec::with_capacity(prepared.len());
+    let mut notes = Vec::with_capacity(prepared.len());
+    for Prepared { mut note, contact } in prepared {
         problems.append(&mut note.problems);
-        if note.is_contact {
-            contact_of_note.push(Some(contacts.len()));
-            contacts.push(read_contact(note, rules, &mut problems));
-            // Its interactions and properties now live in the contact.
-            note.entries = Vec::new();
-            note.properties = Vec::new();
-        } else {
-            contact_of_note.push(None);
+        match contact {
+            Some(c) => {
+                contact_of_note.push(Some(contacts.len()));
+                contacts.push(c);
+            }
+            None => contact_of_note.push(None),
         }
-    }
-
-    // Link targets: the stem, or the path where another note shares the stem.
-    let mut stem_count: HashMap<String, usize> = HashMap::new();
-    for note in &notes {
-        *stem_count.entry(fold_key(&note.stem)).or_default() += 1;
-    }
-    for c in &mut contacts {
-        if stem_count.get(&fold_key(&c.stem)).copied().unwrap_or(0) > 1 {
-            c.link_target = without_md(&c.path).to_string();
-        }
+        notes.push(note);
     }
 
     let resolver = Resolver::new(&notes, &contact_of_note, &contacts);
+    // Link targets: the stem, or the path where another note shares the stem.
+    for c in &mut contacts {
+        if resolver.by_stem.get(&fold_key(&c.stem)).is_some_and(|n| n.len() > 1) {
+            c.link_target = without_md(&c.path).to_string();
+        }
+    }
+    let mut mentioned = vec![false; contacts.len()];
     for (note, own) in notes.iter().zip(&contact_of_note) {
         let path: Arc<str> = Arc::from(note.path.as_str());
         match own {
@@ -346,7 +372,7 @@ pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
                 }
             }
             None => {
-                add_mentions(note, &path, &resolver, &mut contacts);
+                add_mentions(note, &path, &resolver, &mut contacts, &mut mentioned);
                 for task in &note.tasks {
                     let owner = task
                         .links
@@ -359,9 +385,11 @@ pub fn build(mut notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
             }
         }
     }
-    for c in &mut contacts {
-        c.interactions
-            .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
+    for (c, mentioned) in contacts.iter_mut().zip(mentioned) {
+        if mentioned {
+            c.interactions
+                .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
+        }
         c.tasks.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     }
     problem::sort(&mut problems);
@@ -397,7 +425,13 @@ fn add_task(
 
 /// Mentions: in a note that is not a contact, all links to one contact within one dated
 /// scope are one interaction.
-fn add_mentions(note: &ParsedNote, path: &Arc<str>, resolver: &Resolver, contacts: &mut [Contact]) {
+fn add_mentions(
+    note: &ParsedNote,
+    path: &Arc<str>,
+    resolver: &Resolver,
+    contacts: &mut [Contact],
+    mentioned: &mut [bool],
+) {
     // (contact, scope) → blocks in order of first appearance, and the first link's line.
     let mut groups: BTreeMap<(usize, Option<usize>), (Vec<usize>, usize)> = BTreeMap::new();
     let mut order: Vec<(usize, Option<usize>)> = Vec::new();
@@ -451,6 +485,7 @@ fn add_mentions(note: &ParsedNote, path: &Arc<str>, resolver: &Resolver, contact
             .first()
             .map(|t| super::text::truncate_chars(t, super::note::SUMMARY_CHARS))
             .unwrap_or_default();
+        mentioned[ci] = true;
         contacts[ci].interactions.push(Interaction {
             date,
             title,

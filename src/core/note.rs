@@ -476,6 +476,8 @@ struct Frame {
 struct OpenHeading {
     level: usize,
     start: usize,
+    /// Where the heading itself ends and its section's body begins.
+    end: usize,
     /// For a dated heading: the entry (contact notes) or scope (other notes) it opened.
     dated: Option<usize>,
 }
@@ -542,6 +544,7 @@ impl<'a> BodyWalker<'a> {
                 self.headings.push(OpenHeading {
                     level,
                     start: range.start,
+                    end: range.end,
                     dated,
                 });
                 self.push_frame(FrameKind::Heading, range);
@@ -654,15 +657,13 @@ impl<'a> BodyWalker<'a> {
         let Some(idx) = heading.dated else { return };
         if self.note.is_contact {
             let range = heading.start..end;
+            let body = heading.end.min(end)..end;
+            self.note.entries[idx].summary = first_line_summary(&self.text[body]);
             self.note.entries[idx].range = range.clone();
             self.entry_ranges.push((idx, range));
         } else {
-            let range = heading.start..end;
-            // Scope tags: those in the heading line itself.
-            let line_end = self.text[range.clone()]
-                .find('\n')
-                .map_or(range.end, |i| range.start + i);
-            self.entry_ranges.push((idx, range.start..line_end));
+            // Scope tags: those in the heading itself.
+            self.entry_ranges.push((idx, heading.start..heading.end));
         }
     }
 
@@ -833,9 +834,7 @@ impl<'a> BodyWalker<'a> {
             if note.is_contact {
                 let entry = &mut note.entries[idx];
                 entry.tags = tags_in(&range);
-                if entry.kind == EntryKind::Heading {
-                    entry.summary = first_line_summary(&text[range.clone()]);
-                } else if entry.summary.is_empty() {
+                if entry.kind == EntryKind::ListItem && entry.summary.is_empty() {
                     // The item's first line held no text after the title: use its next line.
                     let item = &text[range.clone()];
                     if let Some(nl) = item.find('\n') {
@@ -855,11 +854,7 @@ impl<'a> BodyWalker<'a> {
 /// The first line of text below a heading (or after an item's first line), as plain text:
 /// list markers, quote markers and heading markers removed, at most [`SUMMARY_CHARS`].
 fn first_line_summary(section: &str) -> String {
-    let mut lines = section.lines();
-    if section.trim_start().starts_with('#') {
-        lines.next(); // the heading itself
-    }
-    for line in lines {
+    for line in section.lines() {
         let mut t = line.trim();
         loop {
             let before = t;

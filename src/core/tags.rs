@@ -77,7 +77,7 @@ mod tests {
     #[test]
     fn skips_code_ranges() {
         let text = "`#notatag` and #tag";
-        assert_eq!(scan(text, &[0..10]), vec![(15, "tag".to_string())]);
+        assert_eq!(scan(text, &[Range { start: 0, end: 10 }]), vec![(15, "tag".to_string())]);
     }
 
     #[test]
