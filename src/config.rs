@@ -181,9 +181,17 @@ fn key_at(text: &str, offset: usize) -> String {
         .find(|l| l.starts_with('['))
         .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
     if line.starts_with('[') {
-        return line.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        return line
+            .trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_string();
     }
-    let key = line.split('=').next().unwrap_or("").trim().trim_matches('"');
+    let key = line
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"');
     match table {
         Some(t) if !key.is_empty() => format!("{t}.{key}"),
         Some(t) => t,
@@ -258,7 +266,11 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
                 at.error(
                     Some(s.span()),
                     "default_tier",
-                    &format!("`{}` is not one of the tiers ({})", s.get_ref(), names.join(", ")),
+                    &format!(
+                        "`{}` is not one of the tiers ({})",
+                        s.get_ref(),
+                        names.join(", ")
+                    ),
                 )
             })?;
             rules.default_tier = tier.name.clone();
@@ -345,7 +357,11 @@ fn read_tiers(text: &str, at: &At<'_>, table: toml::Table) -> Result<Vec<Tier>, 
     let mut tiers: Vec<(usize, Tier)> = Vec::new();
     for (name, value) in table {
         let raw: RawTier = value.try_into().map_err(|e: toml::de::Error| {
-            at.error(header_span(text, &name), &format!("tiers.{name}"), e.message().trim())
+            at.error(
+                header_span(text, &name),
+                &format!("tiers.{name}"),
+                e.message().trim(),
+            )
         })?;
         let header = header_span(text, &name);
         let cadence = match &raw.cadence {
@@ -404,9 +420,7 @@ fn header_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
         let mut offset = table;
         for line in text[table..].split_inclusive('\n') {
             let t = line.trim_start();
-            if t.starts_with(name)
-                && t[name.len()..].trim_start().starts_with(['=', '.'])
-            {
+            if t.starts_with(name) && t[name.len()..].trim_start().starts_with(['=', '.']) {
                 best = Some(offset);
                 break;
             }
@@ -447,7 +461,10 @@ impl Config {
         let (file, config_file) = match std::fs::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| {
-                    UsageError(format!("{}: invalid config: not UTF-8 text", path.display()))
+                    UsageError(format!(
+                        "{}: invalid config: not UTF-8 text",
+                        path.display()
+                    ))
                 })?;
                 let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
                 (parse_config(text, &path.display().to_string())?, Some(path))
@@ -509,15 +526,30 @@ mod tests {
     #[test]
     fn errors_name_file_line_and_key() {
         let e = parse("due_note = \"Due.md\"\nweek_start = \"someday\"\n").expect_err("bad");
-        assert!(e.starts_with("kith.toml:2: invalid config: key `week_start`"), "{e}");
+        assert!(
+            e.starts_with("kith.toml:2: invalid config: key `week_start`"),
+            "{e}"
+        );
         let e = parse("[tiers.A]\ncadence = \"0w\"\n").expect_err("bad");
-        assert!(e.starts_with("kith.toml:2: invalid config: key `tiers.A.cadence`"), "{e}");
+        assert!(
+            e.starts_with("kith.toml:2: invalid config: key `tiers.A.cadence`"),
+            "{e}"
+        );
         let e = parse("week_strat = \"monday\"\n").expect_err("bad");
-        assert!(e.starts_with("kith.toml:1:") && e.contains("week_strat"), "{e}");
+        assert!(
+            e.starts_with("kith.toml:1:") && e.contains("week_strat"),
+            "{e}"
+        );
         let e = parse("[exchange]\nstreak = \"three\"\n").expect_err("bad");
-        assert!(e.starts_with("kith.toml:2:") && e.contains("exchange.streak"), "{e}");
+        assert!(
+            e.starts_with("kith.toml:2:") && e.contains("exchange.streak"),
+            "{e}"
+        );
         let e = parse("default_tier = \"Z\"\n").expect_err("bad");
-        assert!(e.starts_with("kith.toml:1:") && e.contains("default_tier"), "{e}");
+        assert!(
+            e.starts_with("kith.toml:1:") && e.contains("default_tier"),
+            "{e}"
+        );
         let e = parse("due_note = \"../outside.md\"\n").expect_err("bad");
         assert!(e.contains("due_note"), "{e}");
         let e = parse("ignore = [\"a/[b\"]\n").expect_err("bad");
@@ -528,8 +560,9 @@ mod tests {
 
     #[test]
     fn normalises_folders_and_tags() {
-        let c = parse("[contacts]\nfolders = [\"./Network/\", \"Clients\"]\ntags = [\"#Contact\"]\n")
-            .expect("valid");
+        let c =
+            parse("[contacts]\nfolders = [\"./Network/\", \"Clients\"]\ntags = [\"#Contact\"]\n")
+                .expect("valid");
         assert_eq!(c.rules.contacts.folders, ["Network", "Clients"]);
         assert_eq!(c.rules.contacts.tags, ["contact"]);
     }

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::core::model::{self, Vault};
 use crate::core::model::Prepared;
+use crate::core::model::{self, Vault};
 use crate::core::note;
 use crate::core::problem::Problem;
 
@@ -111,7 +111,8 @@ pub fn walk(config: &Config) -> impl Iterator<Item = Found> + Send + '_ {
 /// The text of a note, or the problem that stops it being read.
 pub fn read_note(file: &NoteFile) -> Result<String, Problem> {
     use std::io::Read as _;
-    let cannot = |e: std::io::Error| Problem::error(&file.rel, None, format!("cannot be read: {e}"));
+    let cannot =
+        |e: std::io::Error| Problem::error(&file.rel, None, format!("cannot be read: {e}"));
     let mut handle = std::fs::File::open(&file.abs).map_err(cannot)?;
     let size = handle.metadata().map_err(cannot)?.len();
     if size > MAX_NOTE_BYTES {

@@ -26,7 +26,9 @@ pub enum WriteError {
     NotGenerated { path: String },
     #[error("{path} is a symbolic link or lies behind one; kith does not write through links")]
     Link { path: String },
-    #[error("{path} changed while kith was writing it; nothing was written (the next run tries again)")]
+    #[error(
+        "{path} changed while kith was writing it; nothing was written (the next run tries again)"
+    )]
     Changed { path: String },
     #[error("cannot write {path}: {source}")]
     Io {
@@ -120,8 +122,12 @@ mod tests {
 
     #[test]
     fn recognises_generated_notes() {
-        assert!(is_generated("---\ngenerated_by: kith\nweek: 2026-W48\n---\n# Due\n"));
-        assert!(is_generated("\u{feff}---\r\ngenerated_by: \"kith\"\r\n---\r\n"));
+        assert!(is_generated(
+            "---\ngenerated_by: kith\nweek: 2026-W48\n---\n# Due\n"
+        ));
+        assert!(is_generated(
+            "\u{feff}---\r\ngenerated_by: \"kith\"\r\n---\r\n"
+        ));
         assert!(!is_generated("---\ngenerated_by: someone\n---\n"));
         assert!(!is_generated("# Due this week\ngenerated_by: kith\n"));
         assert!(!is_generated(""));
@@ -132,16 +138,31 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path();
         let note = "---\ngenerated_by: kith\n---\nhello\n";
-        assert_eq!(write_generated(root, "Due.md", note).expect("write"), Outcome::Written);
-        assert_eq!(write_generated(root, "Due.md", note).expect("write"), Outcome::Unchanged);
+        assert_eq!(
+            write_generated(root, "Due.md", note).expect("write"),
+            Outcome::Written
+        );
+        assert_eq!(
+            write_generated(root, "Due.md", note).expect("write"),
+            Outcome::Unchanged
+        );
         let changed = "---\ngenerated_by: kith\n---\nhello again\n";
-        assert_eq!(write_generated(root, "Due.md", changed).expect("write"), Outcome::Written);
-        assert_eq!(std::fs::read_to_string(root.join("Due.md")).expect("read"), changed);
+        assert_eq!(
+            write_generated(root, "Due.md", changed).expect("write"),
+            Outcome::Written
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("Due.md")).expect("read"),
+            changed
+        );
 
         std::fs::write(root.join("Mine.md"), "my own note\n").expect("write");
         let err = write_generated(root, "Mine.md", note).expect_err("refused");
         assert!(matches!(err, WriteError::NotGenerated { .. }));
-        assert_eq!(std::fs::read_to_string(root.join("Mine.md")).expect("read"), "my own note\n");
+        assert_eq!(
+            std::fs::read_to_string(root.join("Mine.md")).expect("read"),
+            "my own note\n"
+        );
 
         assert_eq!(
             write_generated(root, "Sub/Folder/Due.md", note).expect("write"),

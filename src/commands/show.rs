@@ -172,7 +172,10 @@ fn text(
     if !open.is_empty() {
         let _ = writeln!(out, "\n{BOLD}Open tasks{BOLD:#}");
         for t in open {
-            let due = t.due.map(|d| format!(" (due {})", ymd(d))).unwrap_or_default();
+            let due = t
+                .due
+                .map(|d| format!(" (due {})", ymd(d)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  • {}{due}  {DIM}{}:{}{DIM:#}",
@@ -181,14 +184,24 @@ fn text(
         }
     }
     if !c.interactions.is_empty() {
-        let _ = writeln!(out, "\n{BOLD}Interactions{BOLD:#} ({})", c.interactions.len());
+        let _ = writeln!(
+            out,
+            "\n{BOLD}Interactions{BOLD:#} ({})",
+            c.interactions.len()
+        );
         for i in c.interactions.iter().rev().take(RECENT) {
             let planned = if i.date > today { " (planned)" } else { "" };
             let mut line = format!("  {}{planned} {}", ymd(i.date), i.title);
             if !i.summary.is_empty() {
                 let _ = write!(line, " — {}", i.summary);
             }
-            let _ = writeln!(out, "{}  {DIM}{}:{}{DIM:#}", line.trim_end(), i.path, i.line);
+            let _ = writeln!(
+                out,
+                "{}  {DIM}{}:{}{DIM:#}",
+                line.trim_end(),
+                i.path,
+                i.line
+            );
         }
         if c.interactions.len() > RECENT {
             let _ = writeln!(

@@ -41,9 +41,7 @@ pub enum Cadence {
 /// Why a text is not a cadence.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CadenceError {
-    #[error(
-        "`{0}` is not a cadence (use e.g. `6w`, `3mo`, `2 months`, `quarterly` or `never`)"
-    )]
+    #[error("`{0}` is not a cadence (use e.g. `6w`, `3mo`, `2 months`, `quarterly` or `never`)")]
     Malformed(String),
     #[error("cadence `{0}` must be at least 1")]
     NotPositive(String),
@@ -98,10 +96,7 @@ impl Cadence {
         if n > u64::from(unit.max()) {
             return Err(CadenceError::TooLong(text.trim().to_string()));
         }
-        Ok(Cadence::Every {
-            n: n as u32,
-            unit,
-        })
+        Ok(Cadence::Every { n: n as u32, unit })
     }
 
     /// `date` plus this cadence, clamped to the month's end; `None` for `never`. Saturates at
@@ -205,7 +200,16 @@ mod tests {
             Cadence::parse("99999999999999999999999d"),
             Err(CadenceError::TooLong(_))
         ));
-        for text in ["", "w", "6", "6 fortnights", "six weeks", "6w2d", "1.5mo", "6 w x"] {
+        for text in [
+            "",
+            "w",
+            "6",
+            "6 fortnights",
+            "six weeks",
+            "6w2d",
+            "1.5mo",
+            "6 w x",
+        ] {
             assert!(
                 matches!(Cadence::parse(text), Err(CadenceError::Malformed(_))),
                 "{text}"
@@ -219,18 +223,39 @@ mod tests {
         let one_month = every(1, Unit::Month);
         assert_eq!(one_month.after(d(2026, 1, 31)), Some(d(2026, 2, 28)));
         assert_eq!(one_month.after(d(2024, 1, 31)), Some(d(2024, 2, 29)));
-        assert_eq!(every(3, Unit::Month).after(d(2026, 11, 30)), Some(d(2027, 2, 28)));
-        assert_eq!(every(1, Unit::Year).after(d(2024, 2, 29)), Some(d(2025, 2, 28)));
-        assert_eq!(every(6, Unit::Week).after(d(2026, 9, 2)), Some(d(2026, 10, 14)));
-        assert_eq!(every(10, Unit::Day).after(d(2026, 12, 25)), Some(d(2027, 1, 4)));
+        assert_eq!(
+            every(3, Unit::Month).after(d(2026, 11, 30)),
+            Some(d(2027, 2, 28))
+        );
+        assert_eq!(
+            every(1, Unit::Year).after(d(2024, 2, 29)),
+            Some(d(2025, 2, 28))
+        );
+        assert_eq!(
+            every(6, Unit::Week).after(d(2026, 9, 2)),
+            Some(d(2026, 10, 14))
+        );
+        assert_eq!(
+            every(10, Unit::Day).after(d(2026, 12, 25)),
+            Some(d(2027, 1, 4))
+        );
         assert_eq!(Cadence::Never.after(d(2026, 1, 1)), None);
         assert_eq!(every(100, Unit::Year).after(d(9990, 1, 1)), Some(Date::MAX));
     }
 
     #[test]
     fn displays_canonically() {
-        assert_eq!(Cadence::parse("2 months").map(|c| c.to_string()), Ok("2mo".into()));
-        assert_eq!(Cadence::parse("quarterly").map(|c| c.to_string()), Ok("3mo".into()));
-        assert_eq!(Cadence::parse("never").map(|c| c.to_string()), Ok("never".into()));
+        assert_eq!(
+            Cadence::parse("2 months").map(|c| c.to_string()),
+            Ok("2mo".into())
+        );
+        assert_eq!(
+            Cadence::parse("quarterly").map(|c| c.to_string()),
+            Ok("3mo".into())
+        );
+        assert_eq!(
+            Cadence::parse("never").map(|c| c.to_string()),
+            Ok("never".into())
+        );
     }
 }

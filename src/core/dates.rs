@@ -50,7 +50,11 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
     let (ymd, rest) = split_ymd(text).ok_or(DateError::NotADate)?;
     let rest_ok = rest.is_empty()
         || ((rest.starts_with('T') || rest.starts_with('t') || rest.starts_with(' '))
-            && rest[1..].trim().as_bytes().first().is_some_and(u8::is_ascii_digit));
+            && rest[1..]
+                .trim()
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_digit));
     if !rest_ok {
         return Err(DateError::NotADate);
     }
@@ -146,8 +150,14 @@ mod tests {
     fn parses_dates_and_date_times() {
         assert_eq!(parse_date("2026-11-20"), Ok(Date::constant(2026, 11, 20)));
         assert_eq!(parse_date(" 2026-11-20 "), Ok(Date::constant(2026, 11, 20)));
-        assert_eq!(parse_date("2026-11-20T10:30"), Ok(Date::constant(2026, 11, 20)));
-        assert_eq!(parse_date("2026-11-20 10:30"), Ok(Date::constant(2026, 11, 20)));
+        assert_eq!(
+            parse_date("2026-11-20T10:30"),
+            Ok(Date::constant(2026, 11, 20))
+        );
+        assert_eq!(
+            parse_date("2026-11-20 10:30"),
+            Ok(Date::constant(2026, 11, 20))
+        );
         assert_eq!(parse_date("2024-02-29"), Ok(Date::constant(2024, 2, 29)));
     }
 

@@ -326,7 +326,10 @@ fn simple_scalar(text: &str) -> Option<Yaml> {
         _ => {}
     }
     let lower = t.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n") {
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+    ) {
         return None;
     }
     let first = t.chars().next()?;
@@ -416,7 +419,10 @@ fn parse_simple(yaml: &str) -> Option<Vec<RawProperty>> {
         }
         let colon = line.find(':')?;
         let key = &line[..colon];
-        let key_ok = key.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        let key_ok = key
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
             && key
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
@@ -476,7 +482,10 @@ fn parse_simple(yaml: &str) -> Option<Vec<RawProperty>> {
         } else {
             let v = simple_scalar(value_text)?;
             // A plain scalar continued on indented lines needs the full parser.
-            if lines.get(i).is_some_and(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty()) {
+            if lines
+                .get(i)
+                .is_some_and(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty())
+            {
                 return None;
             }
             v
@@ -562,7 +571,8 @@ pub struct Birthday {
 /// Parses a birthday property value.
 pub fn parse_birthday(text: &str) -> Result<Birthday, String> {
     let t = text.trim();
-    let bad = || format!("`{t}` is not a birthday (use YYYY-MM-DD, or --MM-DD when the year is unknown)");
+    let bad =
+        || format!("`{t}` is not a birthday (use YYYY-MM-DD, or --MM-DD when the year is unknown)");
     match parse_date(t) {
         Ok(d) => {
             return Ok(Birthday {
@@ -616,7 +626,13 @@ mod tests {
         assert_eq!(split("---\nname: Ada\n"), Split::Unclosed);
         assert_eq!(split("---"), Split::None);
         assert_eq!(split("# Title\n---\n"), Split::None);
-        assert_eq!(split("---\n---"), Split::Closed { yaml: "", body_offset: 7 });
+        assert_eq!(
+            split("---\n---"),
+            Split::Closed {
+                yaml: "",
+                body_offset: 7
+            }
+        );
         assert_eq!(split(""), Split::None);
     }
 
@@ -662,7 +678,9 @@ mod tests {
         assert!(parse_yaml(bomb).is_err());
         let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
         assert!(parse_yaml(&deep).is_err());
-        let block: String = (0..3000).map(|i| format!("{}- \n", "  ".repeat(i))).collect();
+        let block: String = (0..3000)
+            .map(|i| format!("{}- \n", "  ".repeat(i)))
+            .collect();
         assert!(parse_yaml(&format!("a:\n{block}")).is_err());
     }
 
@@ -733,15 +751,27 @@ mod tests {
     fn birthdays_with_and_without_year() {
         assert_eq!(
             parse_birthday("1988-02-29"),
-            Ok(Birthday { year: Some(1988), month: 2, day: 29 })
+            Ok(Birthday {
+                year: Some(1988),
+                month: 2,
+                day: 29
+            })
         );
         assert_eq!(
             parse_birthday("--07-14"),
-            Ok(Birthday { year: None, month: 7, day: 14 })
+            Ok(Birthday {
+                year: None,
+                month: 7,
+                day: 14
+            })
         );
         assert_eq!(
             parse_birthday("02-29"),
-            Ok(Birthday { year: None, month: 2, day: 29 })
+            Ok(Birthday {
+                year: None,
+                month: 2,
+                day: 29
+            })
         );
         assert!(parse_birthday("1987-02-29").is_err());
         assert!(parse_birthday("--13-01").is_err());

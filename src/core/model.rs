@@ -241,8 +241,7 @@ impl Resolver {
                 .entry(fold_key(&note.stem))
                 .or_default()
                 .push(*contact);
-            r.by_path
-                .insert(fold_key(without_md(&note.path)), *contact);
+            r.by_path.insert(fold_key(without_md(&note.path)), *contact);
         }
         for (i, c) in contacts.iter().enumerate() {
             let mut keys: Vec<String> = std::iter::once(&c.name)
@@ -351,7 +350,11 @@ pub fn build_prepared(mut prepared: Vec<Prepared>) -> Vault {
     let resolver = Resolver::new(&notes, &contact_of_note, &contacts);
     // Link targets: the stem, or the path where another note shares the stem.
     for c in &mut contacts {
-        if resolver.by_stem.get(&fold_key(&c.stem)).is_some_and(|n| n.len() > 1) {
+        if resolver
+            .by_stem
+            .get(&fold_key(&c.stem))
+            .is_some_and(|n| n.len() > 1)
+        {
             c.link_target = without_md(&c.path).to_string();
         }
     }
@@ -390,7 +393,8 @@ pub fn build_prepared(mut prepared: Vec<Prepared>) -> Vault {
             c.interactions
                 .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
         }
-        c.tasks.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        c.tasks
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     }
     problem::sort(&mut problems);
     Vault {
@@ -463,7 +467,11 @@ fn add_mentions(
         let (date, title, mut tags) = match scope.map(|s| &note.scopes[s]) {
             Some(s) => (
                 s.date,
-                if s.title.is_empty() { note.stem.clone() } else { s.title.clone() },
+                if s.title.is_empty() {
+                    note.stem.clone()
+                } else {
+                    s.title.clone()
+                },
                 s.tags.clone(),
             ),
             None => match note.note_date {
@@ -512,7 +520,10 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
                 Some(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
                 Some(_) => None,
                 None => {
-                    warn(p.line, format!("property `{key}` should be text, not {}", v.kind()));
+                    warn(
+                        p.line,
+                        format!("property `{key}` should be text, not {}", v.kind()),
+                    );
                     None
                 }
             },
@@ -524,17 +535,32 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
             return None;
         }
         let Some(t) = p.value.as_text() else {
-            warn(p.line, format!("property `{key}` should be a date (YYYY-MM-DD), not {}", p.value.kind()));
+            warn(
+                p.line,
+                format!(
+                    "property `{key}` should be a date (YYYY-MM-DD), not {}",
+                    p.value.kind()
+                ),
+            );
             return None;
         };
         match parse_date(&t) {
             Ok(d) => Some(d),
             Err(DateError::Impossible) => {
-                warn(p.line, format!("property `{key}`: `{}` is not a real date", t.trim()));
+                warn(
+                    p.line,
+                    format!("property `{key}`: `{}` is not a real date", t.trim()),
+                );
                 None
             }
             Err(DateError::NotADate) => {
-                warn(p.line, format!("property `{key}`: `{}` is not a date (YYYY-MM-DD)", t.trim()));
+                warn(
+                    p.line,
+                    format!(
+                        "property `{key}`: `{}` is not a date (YYYY-MM-DD)",
+                        t.trim()
+                    ),
+                );
                 None
             }
         }
@@ -549,7 +575,13 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
                 Some(t) if !t.trim().is_empty() => vec![t.trim().to_string()],
                 Some(_) => Vec::new(),
                 None => {
-                    warn(p.line, format!("property `aliases` should be a list of text, not {}", v.kind()));
+                    warn(
+                        p.line,
+                        format!(
+                            "property `aliases` should be a list of text, not {}",
+                            v.kind()
+                        ),
+                    );
                     Vec::new()
                 }
             },
@@ -578,15 +610,16 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
         },
         None => default_tier.clone(),
     };
-    let tier_cadence = rules
-        .tier(&tier)
-        .map_or(Cadence::Never, |t| t.cadence);
+    let tier_cadence = rules.tier(&tier).map_or(Cadence::Never, |t| t.cadence);
     let cadence = match text_prop("cadence", &mut warn) {
         Some(t) => match Cadence::parse(&t) {
             Ok(c) => c,
             Err(e) => {
                 let line = note.property("cadence").map_or(1, |p| p.line);
-                warn(line, format!("property `cadence`: {e}; using the tier's {tier_cadence}"));
+                warn(
+                    line,
+                    format!("property `cadence`: {e}; using the tier's {tier_cadence}"),
+                );
                 tier_cadence
             }
         },
@@ -599,7 +632,12 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
             "archived" => Status::Archived,
             _ => {
                 let line = note.property("status").map_or(1, |p| p.line);
-                warn(line, format!("property `status`: `{t}` is not active, dormant or archived; using active"));
+                warn(
+                    line,
+                    format!(
+                        "property `status`: `{t}` is not active, dormant or archived; using active"
+                    ),
+                );
                 Status::Active
             }
         },
@@ -617,7 +655,13 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
                 }
             },
             None => {
-                warn(p.line, format!("property `birthday` should be a date, not {}", p.value.kind()));
+                warn(
+                    p.line,
+                    format!(
+                        "property `birthday` should be a date, not {}",
+                        p.value.kind()
+                    ),
+                );
                 None
             }
         },
@@ -632,7 +676,11 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
         };
         for item in items {
             let Some(item) = item else {
-                warn(p.line, "property `milestones`: each milestone should be text `YYYY-MM-DD what`".to_string());
+                warn(
+                    p.line,
+                    "property `milestones`: each milestone should be text `YYYY-MM-DD what`"
+                        .to_string(),
+                );
                 continue;
             };
             let item = item.trim();
@@ -643,11 +691,17 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
             match parse_date(date_text) {
                 Ok(date) => milestones.push(Milestone {
                     date,
-                    what: if what.is_empty() { "milestone".to_string() } else { what.to_string() },
+                    what: if what.is_empty() {
+                        "milestone".to_string()
+                    } else {
+                        what.to_string()
+                    },
                 }),
                 Err(_) => warn(
                     p.line,
-                    format!("property `milestones`: `{item}` does not start with a real date (YYYY-MM-DD what)"),
+                    format!(
+                        "property `milestones`: `{item}` does not start with a real date (YYYY-MM-DD what)"
+                    ),
                 ),
             }
         }
@@ -661,9 +715,19 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
             match &p.value {
                 Yaml::Null => {}
                 Yaml::Seq(_) | Yaml::Str(_) => {
-                    topics.extend(text_list(&p.value, key == "tags").iter().map(|t| tags::normalize(t)));
+                    topics.extend(
+                        text_list(&p.value, key == "tags")
+                            .iter()
+                            .map(|t| tags::normalize(t)),
+                    );
                 }
-                v => warn(p.line, format!("property `{key}` should be a list of text, not {}", v.kind())),
+                v => warn(
+                    p.line,
+                    format!(
+                        "property `{key}` should be a list of text, not {}",
+                        v.kind()
+                    ),
+                ),
             }
         }
     }

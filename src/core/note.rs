@@ -16,7 +16,8 @@ use super::frontmatter::{self, RawProperty, Split, Yaml};
 use super::problem::Problem;
 use super::tags;
 use super::text::{
-    LineIndex, collapse_whitespace, fold_key, plain_inline, plain_inline_max, prefix_bytes, strip_bom, truncate_chars,
+    LineIndex, collapse_whitespace, fold_key, plain_inline, plain_inline_max, prefix_bytes,
+    strip_bom, truncate_chars,
 };
 
 /// How long a summary may be, in characters.
@@ -261,7 +262,10 @@ fn note_date(note: &mut ParsedNote) -> Option<Date> {
         match p.value.as_text().map(|t| parse_date(&t)) {
             Some(Ok(date)) => return Some(date),
             Some(Err(_)) | None if p.value != Yaml::Null => {
-                let shown = p.value.as_text().unwrap_or_else(|| p.value.kind().to_string());
+                let shown = p
+                    .value
+                    .as_text()
+                    .unwrap_or_else(|| p.value.kind().to_string());
                 let problem = Problem::warning(
                     &note.path,
                     Some(p.line),
@@ -378,7 +382,11 @@ fn task_text(raw: &str) -> (String, Option<Result<Date, String>>) {
         }
     }
     if let Some(pos) = text.find("due::") {
-        let value = text[pos + 5..].split_whitespace().next().unwrap_or("").to_string();
+        let value = text[pos + 5..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string();
         if due.is_none() {
             due = Some(parse_date(&value).map_err(|_| value.clone()));
         }
@@ -395,7 +403,9 @@ fn task_text(raw: &str) -> (String, Option<Result<Date, String>>) {
             text.truncate(pos);
         }
     } else if text.starts_with('^')
-        && text[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && text[1..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
         text.clear();
     }
@@ -704,7 +714,9 @@ impl<'a> BodyWalker<'a> {
                 self.note.problems.push(Problem::warning(
                     &self.note.path,
                     Some(line),
-                    format!("`{shown}` is not a real date; this list item is not read as an interaction"),
+                    format!(
+                        "`{shown}` is not a real date; this list item is not read as an interaction"
+                    ),
                 ));
                 return None;
             }
@@ -720,14 +732,8 @@ impl<'a> BodyWalker<'a> {
         self.note.entries.push(Entry {
             kind: EntryKind::ListItem,
             date,
-            title: truncate_chars(
-                &plain_inline_max(title, TITLE_CHARS * 2),
-                TITLE_CHARS,
-            ),
-            summary: truncate_chars(
-                &plain_inline_max(summary, SUMMARY_CHARS * 2),
-                SUMMARY_CHARS,
-            ),
+            title: truncate_chars(&plain_inline_max(title, TITLE_CHARS * 2), TITLE_CHARS),
+            summary: truncate_chars(&plain_inline_max(summary, SUMMARY_CHARS * 2), SUMMARY_CHARS),
             line,
             range: range.clone(),
             tags: Vec::new(),
@@ -873,7 +879,10 @@ fn first_line_summary(section: &str) -> String {
                 break;
             }
         }
-        if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' ')) {
+        if t.is_empty()
+            || t.chars()
+                .all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' '))
+        {
             continue;
         }
         // Links and emphasis are dropped by `plain_inline`, so take a prefix with room for them.

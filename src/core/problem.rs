@@ -74,12 +74,18 @@ impl fmt::Display for Problem {
 /// Sorts problems the way `kith check` lists them: by path, then line, then the rest.
 pub fn sort(problems: &mut [Problem]) {
     problems.sort_by(|a, b| {
-        (a.path.as_str(), a.line.unwrap_or(0), a.severity, a.message.as_str()).cmp(&(
-            b.path.as_str(),
-            b.line.unwrap_or(0),
-            b.severity,
-            b.message.as_str(),
-        ))
+        (
+            a.path.as_str(),
+            a.line.unwrap_or(0),
+            a.severity,
+            a.message.as_str(),
+        )
+            .cmp(&(
+                b.path.as_str(),
+                b.line.unwrap_or(0),
+                b.severity,
+                b.message.as_str(),
+            ))
     });
 }
 
@@ -107,6 +113,9 @@ mod tests {
         ];
         sort(&mut v);
         let order: Vec<_> = v.iter().map(|p| (p.path.as_str(), p.line)).collect();
-        assert_eq!(order, [("a.md", Some(2)), ("a.md", Some(9)), ("b.md", Some(1))]);
+        assert_eq!(
+            order,
+            [("a.md", Some(2)), ("a.md", Some(9)), ("b.md", Some(1))]
+        );
     }
 }

@@ -159,7 +159,12 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
             } else {
                 format!("due {}", day(p.due))
             };
-            format!("{}{} · {} · {when}", s.checkbox(), s.text(&t.text), s.contact(c))
+            format!(
+                "{}{} · {} · {when}",
+                s.checkbox(),
+                s.text(&t.text),
+                s.contact(c)
+            )
         })
         .collect();
     section(out, "Promises", promises);
@@ -172,10 +177,9 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
             None => "no contact yet".to_string(),
         };
         let state = match ci.reason {
-            super::schedule::Reason::Overdue => s.alert(&format!(
-                "overdue by {}",
-                plural(ci.days_overdue, "day")
-            )),
+            super::schedule::Reason::Overdue => {
+                s.alert(&format!("overdue by {}", plural(ci.days_overdue, "day")))
+            }
             super::schedule::Reason::Never => "never contacted".to_string(),
             super::schedule::Reason::Due => format!("due {}", day(ci.next_due)),
         };
@@ -198,7 +202,10 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
         }
         for &ti in &ci.open_tasks {
             let t = &c.tasks[ti];
-            let due = t.due.map(|d| format!(" (due {})", day(d))).unwrap_or_default();
+            let due = t
+                .due
+                .map(|d| format!(" (due {})", day(d)))
+                .unwrap_or_default();
             check_ins.push(format!("{}open: {}{due}", s.indent(), s.text(&t.text)));
         }
     }
@@ -444,7 +451,11 @@ pub fn due_json(week: &Week, vault: &Vault) -> DueJson {
                             summary: i.summary.clone(),
                         }
                     }),
-                    open_tasks: ci.open_tasks.iter().map(|&t| c.tasks[t].text.clone()).collect(),
+                    open_tasks: ci
+                        .open_tasks
+                        .iter()
+                        .map(|&t| c.tasks[t].text.clone())
+                        .collect(),
                 }
             })
             .collect(),
@@ -559,7 +570,10 @@ mod tests {
 
     #[test]
     fn escapes_tags_and_links_in_note_text() {
-        assert_eq!(md_text("asked #ask for [[x]]"), "asked \\#ask for \\[\\[x]]");
+        assert_eq!(
+            md_text("asked #ask for [[x]]"),
+            "asked \\#ask for \\[\\[x]]"
+        );
         assert_eq!(md_text("C# stays"), "C# stays");
     }
 }

@@ -300,7 +300,10 @@ fn celebrations_of(ci: usize, c: &Contact, start: Date) -> Vec<Celebration> {
     let mut out = Vec::new();
     let falls_on = |month: i8, day: i8, date: Date| -> bool {
         (date.month(), date.day()) == (month, day)
-            || (month == 2 && day == 29 && !date.in_leap_year() && (date.month(), date.day()) == (2, 28))
+            || (month == 2
+                && day == 29
+                && !date.in_leap_year()
+                && (date.month(), date.day()) == (2, 28))
     };
     for offset in 0..7 {
         let date = add_days(start, offset);
@@ -344,15 +347,20 @@ fn asks_in_a_row(c: &Contact, rules: &Rules, today: Date) -> Option<usize> {
     }
     let is_any = |tags: &[String], set: &[String]| tags.iter().any(|t| set.contains(t));
     // true = ask, false = give; newest first.
-    let tagged = c.interactions.iter().rev().filter(|i| i.date <= today).filter_map(|i| {
-        if is_any(&i.tags, &rules.give_tags) {
-            Some(false)
-        } else if is_any(&i.tags, &rules.ask_tags) {
-            Some(true)
-        } else {
-            None
-        }
-    });
+    let tagged = c
+        .interactions
+        .iter()
+        .rev()
+        .filter(|i| i.date <= today)
+        .filter_map(|i| {
+            if is_any(&i.tags, &rules.give_tags) {
+                Some(false)
+            } else if is_any(&i.tags, &rules.ask_tags) {
+                Some(true)
+            } else {
+                None
+            }
+        });
     let asks = tagged.take_while(|ask| *ask).count();
     (asks >= rules.streak).then_some(asks)
 }

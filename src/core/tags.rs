@@ -68,7 +68,10 @@ mod tests {
         assert_eq!(tags("talked #give and #gave"), ["give", "gave"]);
         assert_eq!(tags("nested #work/hiring-2026 ok"), ["work/hiring-2026"]);
         assert_eq!(tags("number #2026 is not a tag, #y2026 is"), ["y2026"]);
-        assert_eq!(tags("url https://x.test/#frag and a#b"), Vec::<String>::new());
+        assert_eq!(
+            tags("url https://x.test/#frag and a#b"),
+            Vec::<String>::new()
+        );
         assert_eq!(tags("## Heading"), Vec::<String>::new());
         assert_eq!(tags("accents #café"), ["café"]);
         assert_eq!(tags("#"), Vec::<String>::new());
@@ -77,7 +80,10 @@ mod tests {
     #[test]
     fn skips_code_ranges() {
         let text = "`#notatag` and #tag";
-        assert_eq!(scan(text, &[Range { start: 0, end: 10 }]), vec![(15, "tag".to_string())]);
+        assert_eq!(
+            scan(text, &[Range { start: 0, end: 10 }]),
+            vec![(15, "tag".to_string())]
+        );
     }
 
     #[test]

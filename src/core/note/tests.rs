@@ -1,1 +1,247 @@
 use super::*;
+
+fn rules() -> ContactRules {
+    ContactRules {
+        folders: vec!["People".into()],
+        tags: vec!["person".into()],
+    }
+}
+
+fn contact(text: &str) -> ParsedNote {
+    parse("People/Ada.md", text, &rules())
+}
+
+fn d(s: &str) -> Date {
+    parse_date(s).expect("test date")
+}
+
+#[test]
+fn contacts_by_folder_or_tag() {
+    assert!(contact("").is_contact);
+    assert!(parse("People/Deep/Ada.md", "", &rules()).is_contact);
+    assert!(!parse("Peoples/Ada.md", "", &rules()).is_contact);
+    assert!(parse("x/Ada.md", "---\ntags: [Person]\n---\n", &rules()).is_contact);
+    assert!(parse("x/Ada.md", "---\ntags: \"#person\"\n---\n", &rules()).is_contact);
+    assert!(parse("x/Ada.md", "---\ntags: person, client\n---\n", &rules()).is_contact);
+    assert!(!parse("x/Ada.md", "---\ntags: [personal]\n---\n", &rules()).is_contact);
+}
+
+#[test]
+fn interactions_from_headings_and_list_items() {
+    let note = contact(
+        "# Ada\n\n## Log\n\n### 2026-10-02 — Coffee at Noma\nTalked about **Rust** #give\n\n\
+         #### notes\nmore\n\n### [[2026-09-01]]: call\n- 2026-08-01 lunch: she moves to Berlin #ask\n\
+         - 2026-07-01\n  nested detail\n- not dated\n## Other\n",
+    );
+    let got: Vec<_> = note
+        .entries
+        .iter()
+        .map(|e| (ymd(e.date), e.title.as_str(), e.summary.as_str(), e.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "2026-10-02".into(),
+                "Coffee at Noma",
+                "Talked about Rust #give",
+                5
+            ),
+            // A heading's summary is the first line below it, whatever it is.
+            (
+                "2026-09-01".into(),
+                "call",
+                "2026-08-01 lunch: she moves to Berlin #ask",
+                11
+            ),
+            ("2026-08-01".into(), "lunch", "she moves to Berlin #ask", 12),
+            ("2026-07-01".into(), "", "nested detail", 13),
+        ]
+    );
+    // A heading's body runs to the next heading of the same or a higher level.
+    let coffee = &note.entries[0];
+    let body = &"# Ada\n\n## Log\n\n### 2026-10-02 — Coffee at Noma\nTalked about **Rust** #give\n\n\
+         #### notes\nmore\n\n### [[2026-09-01]]: call\n"[coffee.range.clone()];
+    assert!(body.contains("#### notes\nmore"), "{body:?}");
+    assert!(!body.contains("2026-09-01"));
+    assert_eq!(note.entries[0].tags, ["give"]);
+    assert_eq!(note.entries[2].tags, ["ask"]);
+    // The `call` heading holds the list items below it.
+    assert!(note.entries[1].tags.contains(&"ask".to_string()));
+}
+
+fn ymd(date: Date) -> String {
+    super::super::dates::ymd(date)
+}
+
+#[test]
+fn separators_after_the_date() {
+    for sep in ["", " -", " –", " —", " ·", ":", " |", ","] {
+        let note = contact(&format!("- 2026-10-02{sep} coffee\n"));
+        assert_eq!(note.entries[0].title, "coffee", "separator {sep:?}");
+    }
+}
+
+#[test]
+fn impossible_dates_are_warnings_not_interactions() {
+    let note = contact("## 2026-02-30 lunch\n- 2026-13-45 call\n- 2026-11-01 fine\n");
+    assert_eq!(note.entries.len(), 1);
+    let lines: Vec<_> = note.problems.iter().map(|p| (p.line, p.severity)).collect();
+    assert_eq!(
+        lines,
+        [
+            (Some(1), crate::core::problem::Severity::Warning),
+            (Some(2), crate::core::problem::Severity::Warning)
+        ]
+    );
+}
+
+#[test]
+fn tags_in_code_are_not_tags() {
+    let note = contact("- 2026-10-02 call: `#ask` and\n  ```\n  #ask\n  ```\n  then #give\n");
+    assert_eq!(note.entries[0].tags, ["give"]);
+}
+
+#[test]
+fn tasks_and_due_dates() {
+    let note = parse(
+        "Daily/2026-11-20.md",
+        "- [ ] Send [[Ada]] the deck 📅 2026-11-24 ^abc123\n\
+         * [/] Draft letter (due:: 2026-11-25)\n\
+         1. [x] Sent slides [due:: 2026-11-02]\n\
+         - [-] Cancelled due:: 2026-11-03\n\
+         + [ ] No date\n\
+         - [ ] Bad date 📅 2026-02-30\n\
+         - [ ]\n",
+        &rules(),
+    );
+    let got: Vec<_> = note
+        .tasks
+        .iter()
+        .map(|t| {
+            (
+                t.line,
+                t.open,
+                t.text.as_str(),
+                t.due.map(ymd),
+                t.bad_due.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                1,
+                true,
+                "Send Ada the deck",
+                Some("2026-11-24".into()),
+                None
+            ),
+            (2, true, "Draft letter", Some("2026-11-25".into()), None),
+            (3, false, "Sent slides", Some("2026-11-02".into()), None),
+            (4, false, "Cancelled", Some("2026-11-03".into()), None),
+            (5, true, "No date", None, None),
+            (6, true, "Bad date", None, Some("2026-02-30")),
+            (7, true, "", None, None),
+        ]
+    );
+    assert_eq!(note.tasks[0].links[0].target, "Ada");
+}
+
+#[test]
+fn links_in_every_form_with_scope_and_block() {
+    let note = parse(
+        "Meetings/Offsite.md",
+        "---\ndate: 2026-11-12\n---\nWith [[Ada Lovelace|Ada]] and [[Grace#Log]].\n\n\
+         ## 2026-11-13 Day two\n- lunch with [[People/Bob]] and [Eve](../People/Eve%20Smith.md)\n\
+         - https://example.com/#x and ![[Ada.png]]\n",
+        &rules(),
+    );
+    assert_eq!(note.note_date, Some(d("2026-11-12")));
+    let got: Vec<_> = note
+        .links
+        .iter()
+        .map(|l| (l.target.target.as_str(), l.target.markdown, l.line, l.scope))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Ada Lovelace", false, 4, None),
+            ("Grace", false, 4, None),
+            ("People/Bob", false, 7, Some(0)),
+            ("../People/Eve Smith.md", true, 7, Some(0)),
+            ("Ada.png", false, 8, Some(0)),
+        ]
+    );
+    assert_eq!(note.scopes[0].title, "Day two");
+    assert_eq!(
+        note.links[2].block, note.links[3].block,
+        "one list item, one block"
+    );
+    let block = &note.blocks[note.links[2].block.expect("block")];
+    assert_eq!(block.text, "lunch with People/Bob and Eve");
+}
+
+#[test]
+fn note_dates_from_property_or_stem() {
+    assert_eq!(
+        parse("Daily/2026-11-20.md", "", &rules()).note_date,
+        Some(d("2026-11-20"))
+    );
+    assert_eq!(
+        parse("Meetings/2026-11-20 Team sync.md", "", &rules()).note_date,
+        Some(d("2026-11-20"))
+    );
+    assert_eq!(parse("Meetings/Review.md", "", &rules()).note_date, None);
+    let bad = parse(
+        "Meetings/Review.md",
+        "---\ndate: 2026-13-01\n---\n",
+        &rules(),
+    );
+    assert_eq!(bad.note_date, None);
+    assert_eq!(bad.problems.len(), 1);
+    assert_eq!(bad.problems[0].line, Some(2));
+}
+
+#[test]
+fn broken_front_matter_is_an_error_and_the_body_is_still_read() {
+    let note = contact("---\nname: [unclosed\n---\n- 2026-10-02 call\n");
+    assert!(!note.front_matter_ok);
+    assert_eq!(
+        note.problems[0].severity,
+        crate::core::problem::Severity::Error
+    );
+    assert_eq!(note.entries.len(), 1);
+    let unclosed = contact("---\nname: Ada\n- 2026-10-02 call\n");
+    assert_eq!(unclosed.problems[0].line, Some(1));
+    assert_eq!(unclosed.entries.len(), 1, "read as body text");
+}
+
+#[test]
+fn crlf_and_bom_read_like_lf() {
+    let lf = contact("---\nname: Ada\n---\n## Log\n- 2026-10-02 call: hi #ask\n");
+    let crlf =
+        contact("\u{feff}---\r\nname: Ada\r\n---\r\n## Log\r\n- 2026-10-02 call: hi #ask\r\n");
+    assert_eq!(lf.properties, crlf.properties);
+    assert_eq!(lf.entries.len(), crlf.entries.len());
+    assert_eq!(lf.entries[0].title, crlf.entries[0].title);
+    assert_eq!(lf.entries[0].summary, crlf.entries[0].summary);
+    assert_eq!(lf.entries[0].line, crlf.entries[0].line);
+    assert_eq!(lf.entries[0].tags, crlf.entries[0].tags);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let quotes = format!("{} 2026-10-02 deep\n", ">".repeat(20_000));
+    let _ = contact(&quotes);
+    let lists = format!("{} 2026-10-02 deep\n", "- ".repeat(20_000));
+    let _ = contact(&lists);
+}
+
+#[test]
+fn stems() {
+    assert_eq!(stem_of("People/Ada Lovelace.md"), "Ada Lovelace");
+    assert_eq!(stem_of("a.MD"), "a");
+    assert_eq!(stem_of("x/y.txt"), "y.txt");
+}

@@ -1,1 +1,316 @@
 use super::*;
+use crate::core::dates::{parse_date, ymd};
+use crate::core::model::build;
+use crate::core::note::parse;
+
+fn d(s: &str) -> Date {
+    parse_date(s).expect("test date")
+}
+
+fn week_of_files(files: &[(&str, &str)], today: &str) -> (Vault, Week) {
+    let rules = Rules::default();
+    let notes = files
+        .iter()
+        .map(|(path, text)| parse(path, text, &rules.contacts))
+        .collect();
+    let vault = build(notes, &rules);
+    let week = week(&vault, &rules, d(today));
+    (vault, week)
+}
+
+fn names(vault: &Vault, indexes: impl IntoIterator<Item = usize>) -> Vec<String> {
+    indexes
+        .into_iter()
+        .map(|i| vault.contacts[i].name.clone())
+        .collect()
+}
+
+#[test]
+fn check_ins_are_ordered_by_tier_reason_due_and_name() {
+    let (v, w) = week_of_files(
+        &[
+            ("People/B due.md", "---\ntier: B\n---\n- 2026-08-25 call\n"),
+            ("People/A never.md", "---\ntier: A\n---\n"),
+            (
+                "People/A overdue.md",
+                "---\ntier: A\n---\n- 2026-09-02 coffee: hi\n- [ ] Send it\n",
+            ),
+            (
+                "People/C overdue.md",
+                "---\ntier: C\n---\n- 2026-01-01 call\n",
+            ),
+            ("People/A fine.md", "---\ntier: A\n---\n- 2026-11-20 call\n"),
+            (
+                "People/A planned.md",
+                "---\ntier: A\n---\n- 2026-01-01 call\n- 2026-12-24 dinner\n",
+            ),
+            (
+                "People/A snoozed.md",
+                "---\ntier: A\nsnooze_until: 2026-12-01\n---\n- 2026-01-01 call\n",
+            ),
+            (
+                "People/A dormant.md",
+                "---\ntier: A\nstatus: dormant\n---\n",
+            ),
+            (
+                "People/A never cadence.md",
+                "---\ntier: A\ncadence: never\n---\n",
+            ),
+        ],
+        "2026-11-23",
+    );
+    let got: Vec<_> = w
+        .check_ins
+        .iter()
+        .map(|c| {
+            (
+                v.contacts[c.contact].name.as_str(),
+                c.reason,
+                ymd(c.next_due),
+                c.days_overdue,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("A overdue", Reason::Overdue, "2026-10-14".to_string(), 40),
+            ("A never", Reason::Never, "2026-11-23".to_string(), 0),
+            ("B due", Reason::Due, "2026-11-25".to_string(), 0),
+            ("C overdue", Reason::Overdue, "2026-07-01".to_string(), 145),
+        ]
+    );
+    let first = &w.check_ins[0];
+    assert_eq!(first.last_contact, Some(d("2026-09-02")));
+    assert!(first.last_interaction.is_some());
+    assert_eq!(first.open_tasks.len(), 1);
+}
+
+#[test]
+fn last_contact_is_the_later_of_property_and_log() {
+    let (v, _) = week_of_files(
+        &[
+            (
+                "People/P.md",
+                "---\nlast_contact: 2026-10-01\n---\n- 2026-09-01 call\n",
+            ),
+            (
+                "People/L.md",
+                "---\nlast_contact: 2026-08-01\n---\n- 2026-09-01 call\n- 2026-12-01 later\n",
+            ),
+        ],
+        "2026-11-23",
+    );
+    let today = d("2026-11-23");
+    assert_eq!(last_contact(&v.contacts[1], today), Some(d("2026-10-01")));
+    assert_eq!(last_contact(&v.contacts[0], today), Some(d("2026-09-01")));
+}
+
+#[test]
+fn planned_lists_interactions_inside_the_week() {
+    let (v, w) = week_of_files(
+        &[
+            ("People/Zed.md", "- 2026-11-26 lunch\n- 2026-12-10 later\n"),
+            ("People/Amy.md", "- 2026-11-26 coffee\n- 2026-11-23 today\n"),
+        ],
+        "2026-11-23",
+    );
+    let got: Vec<_> = w
+        .planned
+        .iter()
+        .map(|p| {
+            let i = &v.contacts[p.contact].interactions[p.interaction];
+            (v.contacts[p.contact].name.as_str(), i.title.as_str())
+        })
+        .collect();
+    assert_eq!(got, [("Amy", "coffee"), ("Zed", "lunch")]);
+    assert!(w.check_ins.is_empty());
+}
+
+#[test]
+fn promises_are_open_tasks_due_by_the_week_end() {
+    let (v, w) = week_of_files(
+        &[
+            (
+                "People/Bea.md",
+                "- [ ] b1 📅 2026-11-20\n- [ ] b2 📅 2026-11-29\n- [ ] b3 📅 2026-11-30\n- [x] done 📅 2026-11-20\n",
+            ),
+            (
+                "People/Abe.md",
+                "- [ ] a2 📅 2026-11-29\n- [ ] a1 📅 2026-11-29\n",
+            ),
+        ],
+        "2026-11-23",
+    );
+    let got: Vec<_> = w
+        .promises
+        .iter()
+        .map(|p| {
+            let t = &v.contacts[p.contact].tasks[p.task];
+            (t.text.as_str(), p.overdue, p.days_overdue)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("b1", true, 3),
+            ("a2", false, 0),
+            ("a1", false, 0),
+            ("b2", false, 0)
+        ]
+    );
+}
+
+#[test]
+fn celebrations_count_years_and_fall_back_from_29_february() {
+    let files = [
+        ("People/Leap.md", "---\nbirthday: 1988-02-29\n---\n"),
+        ("People/NoYear.md", "---\nbirthday: --02-27\n---\n"),
+        (
+            "People/Job.md",
+            "---\nmilestones: [\"2019-02-26 joined Stripe\", \"2027-02-25 too new\"]\n---\n",
+        ),
+        (
+            "People/Gone.md",
+            "---\nstatus: archived\nbirthday: 1990-02-24\n---\n",
+        ),
+        (
+            "People/Resting.md",
+            "---\nstatus: dormant\nbirthday: 1990-02-24\n---\n",
+        ),
+    ];
+    let (v, w) = week_of_files(&files, "2027-02-24");
+    let got: Vec<_> = w
+        .celebrations
+        .iter()
+        .map(|c| {
+            (
+                v.contacts[c.contact].name.as_str(),
+                c.what.as_str(),
+                ymd(c.date),
+                c.years,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Resting", "birthday", "2027-02-24".to_string(), Some(37)),
+            ("Job", "joined Stripe", "2027-02-26".to_string(), Some(8)),
+            ("NoYear", "birthday", "2027-02-27".to_string(), None),
+            ("Leap", "birthday", "2027-02-28".to_string(), Some(39)),
+        ]
+    );
+    // In a leap year, 29 February is the day.
+    let (_, w) = week_of_files(&files[..1], "2028-02-28");
+    assert_eq!(
+        w.celebrations
+            .iter()
+            .map(|c| ymd(c.date))
+            .collect::<Vec<_>>(),
+        ["2028-02-29"]
+    );
+    // Across the new year.
+    let (_, w) = week_of_files(
+        &[("People/Jan.md", "---\nbirthday: 1990-01-02\n---\n")],
+        "2026-12-30",
+    );
+    assert_eq!(w.celebrations[0].years, Some(37));
+}
+
+#[test]
+fn exchange_warnings_count_asks_since_the_last_give() {
+    let (v, w) = week_of_files(
+        &[
+            (
+                "People/Taker.md",
+                "- 2026-01-01 a #give\n- 2026-02-01 b #ask\n- 2026-03-01 c\n- 2026-04-01 d #ask\n- 2026-05-01 e #ASK\n- 2026-12-01 f #give\n",
+            ),
+            (
+                "People/Fair.md",
+                "- 2026-01-01 a #ask\n- 2026-02-01 b #ask\n- 2026-03-01 c #gave\n- 2026-04-01 d #ask\n",
+            ),
+        ],
+        "2026-11-23",
+    );
+    let got: Vec<_> = w
+        .exchange_warnings
+        .iter()
+        .map(|x| (v.contacts[x.contact].name.as_str(), x.asks_in_a_row))
+        .collect();
+    assert_eq!(got, [("Taker", 3)]);
+}
+
+#[test]
+fn introductions_rank_shared_topics_and_skip_linked_pairs() {
+    let (v, w) = week_of_files(
+        &[
+            (
+                "People/Ann.md",
+                "---\ninterests: [rust, compilers, go]\ntags: [person]\n---\n",
+            ),
+            (
+                "People/Ben.md",
+                "---\ninterests: [Rust, Compilers, GO]\n---\n",
+            ),
+            (
+                "People/Cat.md",
+                "---\ntags: [rust, compilers]\n---\nSee [[Ann]].\n",
+            ),
+            ("People/Dan.md", "---\ninterests: [rust, compilers]\n---\n"),
+            (
+                "People/Eve.md",
+                "---\ninterests: [rust, compilers]\nstatus: dormant\n---\n",
+            ),
+            ("People/Fay.md", "---\ninterests: [rust]\n---\n"),
+        ],
+        "2026-11-23",
+    );
+    let got: Vec<_> = w
+        .introductions
+        .iter()
+        .map(|i| (names(&v, [i.a, i.b]), i.shared.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                vec!["Ann".to_string(), "Ben".to_string()],
+                vec![
+                    "compilers".to_string(),
+                    "go".to_string(),
+                    "rust".to_string()
+                ]
+            ),
+            (
+                vec!["Ann".to_string(), "Dan".to_string()],
+                vec!["compilers".to_string(), "rust".to_string()]
+            ),
+            (
+                vec!["Ben".to_string(), "Cat".to_string()],
+                vec!["compilers".to_string(), "rust".to_string()]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn health_counts() {
+    let (_, w) = week_of_files(
+        &[
+            ("People/A1.md", "---\ntier: A\n---\n"),
+            (
+                "People/A2.md",
+                "---\ntier: A\nlast_contact: 2026-01-01\n---\n",
+            ),
+            ("People/A3.md", "---\ntier: A\nstatus: archived\n---\n"),
+            ("People/Bad.md", "---\ntier: [x\n---\n"),
+        ],
+        "2026-11-23",
+    );
+    assert_eq!(w.health.contacts, 4);
+    assert_eq!(w.health.never_contacted, 2);
+    assert_eq!(w.health.problems, 1);
+    assert!(w.health.over_capacity.is_empty());
+    assert_eq!(w.label, "2026-W48");
+}
