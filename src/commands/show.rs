@@ -105,7 +105,7 @@ pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> 
                 .map(|i| InteractionJson {
                     date: ymd(i.date),
                     title: i.title.clone(),
-                    summary: i.summary.clone(),
+                    summary: i.summary(),
                     path: i.path.to_string(),
                     line: i.line,
                     tags: i.tags.clone(),
@@ -192,8 +192,9 @@ fn text(
         for i in c.interactions.iter().rev().take(RECENT) {
             let planned = if i.date > today { " (planned)" } else { "" };
             let mut line = format!("  {}{planned} {}", ymd(i.date), i.title);
-            if !i.summary.is_empty() {
-                let _ = write!(line, " — {}", i.summary);
+            let summary = i.summary();
+            if !summary.is_empty() {
+                let _ = write!(line, " — {summary}");
             }
             let _ = writeln!(
                 out,

@@ -501,6 +501,11 @@ fn parse_simple(yaml: &str) -> Option<Vec<RawProperty>> {
 
 /// Keeps the last property of each key (as the YAML reader's last-wins rule does).
 fn last_wins(mut props: Vec<RawProperty>) -> Vec<RawProperty> {
+    let mut keys: Vec<&str> = props.iter().map(|p| p.key.as_str()).collect();
+    keys.sort_unstable();
+    if keys.windows(2).all(|w| w[0] != w[1]) {
+        return props;
+    }
     let mut seen = std::collections::HashSet::new();
     props.reverse();
     props.retain(|p| seen.insert(p.key.clone()));

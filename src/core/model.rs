@@ -119,7 +119,8 @@ pub struct Milestone {
 pub struct Interaction {
     pub date: Date,
     pub title: String,
-    pub summary: String,
+    /// Its first line as written; see [`Interaction::summary`].
+    pub summary_raw: String,
     /// Where it is written (for a mention, the mentioning note); shared by a note's
     /// interactions.
     pub path: Arc<str>,
@@ -128,6 +129,13 @@ pub struct Interaction {
     pub tags: Vec<String>,
     /// A mention from another note rather than an entry in the contact's own log.
     pub mention: bool,
+}
+
+impl Interaction {
+    /// The first line of its text, plain, at most 160 characters.
+    pub fn summary(&self) -> String {
+        super::note::summary_text(&self.summary_raw)
+    }
 }
 
 /// A task that belongs to a contact.
@@ -148,6 +156,8 @@ pub struct Contact {
     pub path: String,
     pub stem: String,
     pub name: String,
+    /// The name folded for sorting (NFC, lower case).
+    pub name_key: String,
     pub aliases: Vec<String>,
     pub tier: String,
     pub cadence: Cadence,
@@ -489,15 +499,12 @@ fn add_mentions(
         tags.sort();
         tags.dedup();
         let line = blocks.first().map_or(*link_line, |&b| note.blocks[b].line);
-        let summary = texts
-            .first()
-            .map(|t| super::text::truncate_chars(t, super::note::SUMMARY_CHARS))
-            .unwrap_or_default();
+        let summary = texts.first().map(|t| t.to_string()).unwrap_or_default();
         mentioned[ci] = true;
         contacts[ci].interactions.push(Interaction {
             date,
             title,
-            summary,
+            summary_raw: summary,
             path: Arc::clone(path),
             line,
             tags,
@@ -742,7 +749,7 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
         .map(|e| Interaction {
             date: e.date,
             title: std::mem::take(&mut e.title),
-            summary: std::mem::take(&mut e.summary),
+            summary_raw: std::mem::take(&mut e.summary_raw),
             path: Arc::clone(&path),
             line: e.line,
             tags: if e.tags.is_empty() {
@@ -761,6 +768,7 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
         path: note.path.clone(),
         stem: note.stem.clone(),
         link_target: note.stem.clone(),
+        name_key: fold_key(&name),
         name,
         aliases,
         tier,

@@ -106,8 +106,9 @@ pub struct Entry {
     pub kind: EntryKind,
     pub date: Date,
     pub title: String,
-    /// The first line of its text, plain, at most [`SUMMARY_CHARS`] characters.
-    pub summary: String,
+    /// The first line of its text as written (a bounded prefix, list and quote markers
+    /// removed): [`summary_text`] makes the summary shown from it, only when one is shown.
+    pub summary_raw: String,
     /// 1-based line of the heading or item.
     pub line: usize,
     /// Byte range in the note's text: the heading's whole section, or the item with its
@@ -646,7 +647,7 @@ impl<'a> BodyWalker<'a> {
                 kind: EntryKind::Heading,
                 date,
                 title,
-                summary: String::new(),
+                summary_raw: String::new(),
                 line,
                 range: range.clone(),
                 tags: Vec::new(),
@@ -668,7 +669,7 @@ impl<'a> BodyWalker<'a> {
         if self.note.is_contact {
             let range = heading.start..end;
             let body = heading.end.min(end)..end;
-            self.note.entries[idx].summary = first_line_summary(&self.text[body]);
+            self.note.entries[idx].summary_raw = first_line_summary(&self.text[body]);
             self.note.entries[idx].range = range.clone();
             self.entry_ranges.push((idx, range));
         } else {
@@ -733,7 +734,7 @@ impl<'a> BodyWalker<'a> {
             kind: EntryKind::ListItem,
             date,
             title: truncate_chars(&plain_inline_max(title, TITLE_CHARS * 2), TITLE_CHARS),
-            summary: truncate_chars(&plain_inline_max(summary, SUMMARY_CHARS * 2), SUMMARY_CHARS),
+            summary_raw: prefix_bytes(summary.trim(), SUMMARY_RAW_BYTES).to_string(),
             line,
             range: range.clone(),
             tags: Vec::new(),
@@ -840,11 +841,11 @@ impl<'a> BodyWalker<'a> {
             if note.is_contact {
                 let entry = &mut note.entries[idx];
                 entry.tags = tags_in(&range);
-                if entry.kind == EntryKind::ListItem && entry.summary.is_empty() {
+                if entry.kind == EntryKind::ListItem && entry.summary_raw.is_empty() {
                     // The item's first line held no text after the title: use its next line.
                     let item = &text[range.clone()];
                     if let Some(nl) = item.find('\n') {
-                        entry.summary = first_line_summary(&item[nl..]);
+                        entry.summary_raw = first_line_summary(&item[nl..]);
                     }
                 }
             } else {
@@ -885,10 +886,19 @@ fn first_line_summary(section: &str) -> String {
         {
             continue;
         }
-        // Links and emphasis are dropped by `plain_inline`, so take a prefix with room for them.
-        return truncate_chars(&plain_inline_max(t, SUMMARY_CHARS * 2), SUMMARY_CHARS);
+        return prefix_bytes(t, SUMMARY_RAW_BYTES).to_string();
     }
     String::new()
+}
+
+/// How much of a first line is kept for its summary: room for 160 characters of text
+/// after links and emphasis are dropped.
+const SUMMARY_RAW_BYTES: usize = SUMMARY_CHARS * 3;
+
+/// The summary shown for a first line kept as written: plain text, at most
+/// [`SUMMARY_CHARS`] characters.
+pub fn summary_text(raw: &str) -> String {
+    truncate_chars(&plain_inline_max(raw, SUMMARY_CHARS * 2), SUMMARY_CHARS)
 }
 
 /// Folds a link target for lookups.

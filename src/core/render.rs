@@ -195,8 +195,9 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
             if !i.title.is_empty() {
                 let _ = write!(line, " {}", s.text(&i.title));
             }
-            if !i.summary.is_empty() {
-                let _ = write!(line, " — {}", s.text(&i.summary));
+            let summary = i.summary();
+            if !summary.is_empty() {
+                let _ = write!(line, " — {}", s.text(&summary));
             }
             check_ins.push(line);
         }
@@ -448,7 +449,7 @@ pub fn due_json(week: &Week, vault: &Vault) -> DueJson {
                         LastInteractionJson {
                             date: ymd(i.date),
                             title: i.title.clone(),
-                            summary: i.summary.clone(),
+                            summary: i.summary(),
                         }
                     }),
                     open_tasks: ci

@@ -9,7 +9,6 @@ use jiff::civil::Date;
 
 use super::dates::{add_days, days_between, week_label, week_of};
 use super::model::{Contact, Rules, Status, Vault};
-use super::text::fold_key;
 
 /// Why someone is on the check-in list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -125,8 +124,8 @@ pub struct Week {
 /// Compares contacts by name, the way every list orders names: case-folded, then as
 /// written, then by path.
 pub fn by_name(a: &Contact, b: &Contact) -> Ordering {
-    fold_key(&a.name)
-        .cmp(&fold_key(&b.name))
+    a.name_key
+        .cmp(&b.name_key)
         .then_with(|| a.name.cmp(&b.name))
         .then_with(|| a.path.cmp(&b.path))
 }
@@ -372,16 +371,34 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
     if rules.max_introductions == 0 {
         return Vec::new();
     }
-    let active: Vec<usize> = (0..contacts.len())
+    // Active contacts with topics, most topics first: a pair shares at most as many topics
+    // as its smaller side has, so once the best pairs share more than a contact holds,
+    // neither it nor anyone after it can enter.
+    let mut active: Vec<usize> = (0..contacts.len())
         .filter(|&i| contacts[i].status == Status::Active && !contacts[i].topics.is_empty())
         .collect();
-    // Topic → active contacts holding it, so that only pairs sharing a topic are counted.
-    let mut by_topic: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-    for &i in &active {
-        for t in &contacts[i].topics {
-            by_topic.entry(t.as_str()).or_default().push(i);
-        }
+    active.sort_by_key(|&i| (std::cmp::Reverse(contacts[i].topics.len()), i));
+    // Topic → positions (in the order above) of the active contacts holding it. The inner
+    // loop below touches only these small arrays, not the contacts.
+    let mut topic_ids: std::collections::HashMap<&str, usize> = Default::default();
+    let mut holders: Vec<Vec<usize>> = Vec::new();
+    let mut topics_at: Vec<Vec<usize>> = Vec::with_capacity(active.len());
+    for (p, &i) in active.iter().enumerate() {
+        let ids = contacts[i]
+            .topics
+            .iter()
+            .map(|t| {
+                let id = *topic_ids.entry(t.as_str()).or_insert_with(|| {
+                    holders.push(Vec::new());
+                    holders.len() - 1
+                });
+                holders[id].push(p);
+                id
+            })
+            .collect();
+        topics_at.push(ids);
     }
+    let topic_count: Vec<usize> = topics_at.iter().map(Vec::len).collect();
     // Every contact's place in name order, so pairs compare by integers.
     let mut order: Vec<usize> = (0..contacts.len()).collect();
     order.sort_by(|&a, &b| by_name(&contacts[a], &contacts[b]));
@@ -389,27 +406,39 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r;
     }
-    let mut counts = vec![0usize; contacts.len()];
+    let mut counts = vec![0usize; active.len()];
     let mut touched = Vec::new();
     // The best pairs so far, best first: (shared, rank of a, rank of b). Smaller keys are
     // better, so `Reverse` puts the most shared first.
     let max = rules.max_introductions;
     let mut best: Vec<(std::cmp::Reverse<usize>, usize, usize)> = Vec::with_capacity(max + 1);
     let min_shared = rules.min_shared.max(1);
-    for &i in &active {
-        for t in &contacts[i].topics {
-            for &j in &by_topic[t.as_str()] {
-                if j > i {
-                    if counts[j] == 0 {
-                        touched.push(j);
-                    }
-                    counts[j] += 1;
+    for (p, &i) in active.iter().enumerate() {
+        // The fewest shared topics a new pair needs to enter (ties may still win by name).
+        let floor = match best.last() {
+            Some(worst) if best.len() == max => worst.0.0.max(min_shared),
+            _ => min_shared,
+        };
+        if topic_count[p] < floor {
+            break;
+        }
+        for &t in &topics_at[p] {
+            let list = &holders[t];
+            let from = list.partition_point(|&q| q <= p);
+            for &q in &list[from..] {
+                if topic_count[q] < floor {
+                    break;
                 }
+                if counts[q] == 0 {
+                    touched.push(q);
+                }
+                counts[q] += 1;
             }
         }
-        for &j in &touched {
-            let shared = counts[j];
-            counts[j] = 0;
+        for &q in &touched {
+            let shared = counts[q];
+            counts[q] = 0;
+            let j = active[q];
             if shared < min_shared
                 || contacts[i].links_to.contains(&j)
                 || contacts[j].links_to.contains(&i)

@@ -182,7 +182,7 @@ fn mentions_group_by_contact_and_scope() {
             ),
         ]
     );
-    assert_eq!(ada.interactions[1].summary, "Intro with Ada.");
+    assert_eq!(ada.interactions[1].summary(), "Intro with Ada.");
     let bob = contact(&v, "People/Bob.md");
     assert_eq!(
         bob.interactions.len(),

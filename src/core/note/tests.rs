@@ -36,7 +36,14 @@ fn interactions_from_headings_and_list_items() {
     let got: Vec<_> = note
         .entries
         .iter()
-        .map(|e| (ymd(e.date), e.title.as_str(), e.summary.as_str(), e.line))
+        .map(|e| {
+            (
+                ymd(e.date),
+                e.title.as_str(),
+                summary_text(&e.summary_raw),
+                e.line,
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -44,18 +51,23 @@ fn interactions_from_headings_and_list_items() {
             (
                 "2026-10-02".into(),
                 "Coffee at Noma",
-                "Talked about Rust #give",
+                "Talked about Rust #give".to_string(),
                 5
             ),
             // A heading's summary is the first line below it, whatever it is.
             (
                 "2026-09-01".into(),
                 "call",
-                "2026-08-01 lunch: she moves to Berlin #ask",
+                "2026-08-01 lunch: she moves to Berlin #ask".to_string(),
                 11
             ),
-            ("2026-08-01".into(), "lunch", "she moves to Berlin #ask", 12),
-            ("2026-07-01".into(), "", "nested detail", 13),
+            (
+                "2026-08-01".into(),
+                "lunch",
+                "she moves to Berlin #ask".to_string(),
+                12
+            ),
+            ("2026-07-01".into(), "", "nested detail".to_string(), 13),
         ]
     );
     // A heading's body runs to the next heading of the same or a higher level.
@@ -226,7 +238,7 @@ fn crlf_and_bom_read_like_lf() {
     assert_eq!(lf.properties, crlf.properties);
     assert_eq!(lf.entries.len(), crlf.entries.len());
     assert_eq!(lf.entries[0].title, crlf.entries[0].title);
-    assert_eq!(lf.entries[0].summary, crlf.entries[0].summary);
+    assert_eq!(lf.entries[0].summary_raw, crlf.entries[0].summary_raw);
     assert_eq!(lf.entries[0].line, crlf.entries[0].line);
     assert_eq!(lf.entries[0].tags, crlf.entries[0].tags);
 }
