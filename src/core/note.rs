@@ -499,6 +499,11 @@ struct BodyWalker<'a> {
     base: usize,
     lines: &'a LineIndex,
     frames: Vec<Frame>,
+    /// Indexes into `frames` of the open paragraphs, items, headings and cells, and of the
+    /// open items alone: the innermost of each is found without scanning `frames`, however
+    /// deep the nesting.
+    blocks: Vec<usize>,
+    items: Vec<usize>,
     headings: Vec<OpenHeading>,
     code: Vec<Range<usize>>,
     /// Entries whose tags and summaries are filled in after the walk.
@@ -513,6 +518,8 @@ impl<'a> BodyWalker<'a> {
             base,
             lines,
             frames: Vec::new(),
+            blocks: Vec::new(),
+            items: Vec::new(),
             headings: Vec::new(),
             code: Vec::new(),
             entry_ranges: Vec::new(),
@@ -562,13 +569,10 @@ impl<'a> BodyWalker<'a> {
             }
             Tag::Item => {
                 let task = self.list_item(&range);
-                self.frames.push(Frame {
-                    kind: FrameKind::Item,
-                    range,
-                    own_end: None,
-                    task,
-                    block: None,
-                });
+                self.push_frame(FrameKind::Item, range);
+                if let Some(top) = self.frames.last_mut() {
+                    top.task = task;
+                }
             }
             Tag::List(_) => {
                 if let Some(top) = self.frames.last_mut() {
@@ -604,6 +608,12 @@ impl<'a> BodyWalker<'a> {
     }
 
     fn push_frame(&mut self, kind: FrameKind, range: Range<usize>) {
+        if kind != FrameKind::Other {
+            self.blocks.push(self.frames.len());
+        }
+        if kind == FrameKind::Item {
+            self.items.push(self.frames.len());
+        }
         self.frames.push(Frame {
             kind,
             range,
@@ -614,7 +624,14 @@ impl<'a> BodyWalker<'a> {
     }
 
     fn end(&mut self, _end: TagEnd, _range: Range<usize>) {
-        self.frames.pop();
+        if let Some(frame) = self.frames.pop() {
+            if frame.kind != FrameKind::Other {
+                self.blocks.pop();
+            }
+            if frame.kind == FrameKind::Item {
+                self.items.pop();
+            }
+        }
     }
 
     fn line(&self, offset: usize) -> usize {
@@ -753,7 +770,7 @@ impl<'a> BodyWalker<'a> {
             self.headings.iter().rev().find_map(|h| h.dated)
         };
         // A task's links, in order.
-        if let Some(task) = self.frames.iter().rev().find(|f| f.kind == FrameKind::Item) {
+        if let Some(task) = self.items.last().map(|&i| &self.frames[i]) {
             let own_end = task.own_end.unwrap_or(task.range.end);
             if let Some(t) = task.task {
                 if range.start < own_end {
@@ -777,13 +794,7 @@ impl<'a> BodyWalker<'a> {
     /// The block a link stands in: the innermost paragraph, list item, heading or table
     /// cell (a paragraph directly inside a list item counts as the item).
     fn block_for_link(&mut self) -> Option<usize> {
-        let n = self.frames.len();
-        let mut idx = (0..n).rev().find(|&i| {
-            matches!(
-                self.frames[i].kind,
-                FrameKind::Item | FrameKind::Paragraph | FrameKind::Heading | FrameKind::Cell
-            )
-        })?;
+        let mut idx = *self.blocks.last()?;
         if self.frames[idx].kind == FrameKind::Paragraph
             && idx > 0
             && self.frames[idx - 1].kind == FrameKind::Item
