@@ -339,13 +339,16 @@ pub fn build(notes: Vec<ParsedNote>, rules: &Rules) -> Vault {
 
 /// Builds the vault model from prepared notes (in any order): resolves links, mentions and
 /// tasks across notes.
-pub fn build_prepared(mut prepared: Vec<Prepared>) -> Vault {
-    prepared.sort_by(|a, b| a.note.path.cmp(&b.note.path));
+pub fn build_prepared(prepared: Vec<Prepared>) -> Vault {
+    // Sort by path through indexes: the notes are large, and moving them is costly.
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    order.sort_unstable_by(|&a, &b| prepared[a].note.path.cmp(&prepared[b].note.path));
+    let mut slots: Vec<Option<Prepared>> = prepared.into_iter().map(Some).collect();
     let mut problems: Vec<Problem> = Vec::new();
     let mut contacts = Vec::new();
-    let mut contact_of_note = Vec::with_capacity(prepared.len());
-    let mut notes = Vec::with_capacity(prepared.len());
-    for Prepared { mut note, contact } in prepared {
+    let mut contact_of_note = Vec::with_capacity(slots.len());
+    let mut notes = Vec::with_capacity(slots.len());
+    for Prepared { mut note, contact } in order.into_iter().filter_map(|i| slots[i].take()) {
         problems.append(&mut note.problems);
         match contact {
             Some(c) => {

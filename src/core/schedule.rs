@@ -439,10 +439,7 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
             let shared = counts[q];
             counts[q] = 0;
             let j = active[q];
-            if shared < min_shared
-                || contacts[i].links_to.contains(&j)
-                || contacts[j].links_to.contains(&i)
-            {
+            if shared < floor {
                 continue;
             }
             let key = (
@@ -450,7 +447,11 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
                 rank[i].min(rank[j]),
                 rank[i].max(rank[j]),
             );
-            if best.len() == max && best.last().is_some_and(|worst| key >= *worst) {
+            // Cheap comparisons first; whether the notes link each other last.
+            if best.len() == max && best.last().is_some_and(|worst| key >= *worst)
+                || contacts[i].links_to.contains(&j)
+                || contacts[j].links_to.contains(&i)
+            {
                 continue;
             }
             let at = best.partition_point(|k| *k < key);
