@@ -217,6 +217,13 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
         front_matter_ok: true,
         ..ParsedNote::default()
     };
+    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+        note.problems.push(Problem::warning(
+            path,
+            Some(lines.line_of(nul)),
+            "a NUL byte (binary content?) in the text; the note is read as text",
+        ));
+    }
     let body_offset = match frontmatter::split(text) {
         Split::None => 0,
         Split::Unclosed => {
@@ -527,20 +534,52 @@ impl<'a> BodyWalker<'a> {
     }
 
     fn walk(mut self) {
-        let body = &self.text[self.base..];
+        let text = self.text;
+        let body_start = self.base;
         // Tables, for links in their cells; nothing else kith reads needs more.
         let options = Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES;
-        for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-            let range = range.start + self.base..range.end + self.base;
-            match event {
-                Event::Start(tag) => self.start(tag, range),
-                Event::End(end) => self.end(end, range),
-                Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
-                    self.code.push(range);
+        for chunk in chunks(&text[body_start..]) {
+            let start = body_start + chunk.start;
+            let end = body_start + chunk.end;
+            // Lines too long to be prose are blanked (same length, so offsets hold).
+            let long: Vec<Range<usize>> = long_lines(&text[start..end])
+                .map(|r| r.start + start..r.end + start)
+                .collect();
+            let blanked;
+            let source = if long.is_empty() {
+                &text[start..end]
+            } else {
+                for r in &long {
+                    self.note.problems.push(Problem::warning(
+                        &self.note.path,
+                        Some(self.line(r.start)),
+                        format!(
+                            "a line longer than {} KiB; its links, tags and dates are not read",
+                            MAX_LINE_BYTES / 1024
+                        ),
+                    ));
                 }
-                Event::Html(_) | Event::InlineHtml(_) => self.code.push(range),
-                _ => {}
+                blanked = blank_ranges(&text[start..end], &long, start);
+                blanked.as_str()
+            };
+            for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+                let range = range.start + start..range.end + start;
+                match event {
+                    Event::Start(tag) => self.start(tag, range),
+                    Event::End(end) => self.end(end, range),
+                    Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                        self.code.push(range);
+                    }
+                    Event::Html(_) | Event::InlineHtml(_) => self.code.push(range),
+                    _ => {}
+                }
             }
+            // Every block closes at a chunk's end; headings carry on.
+            self.frames.clear();
+            self.blocks.clear();
+            self.items.clear();
+            // Blanked lines hold no tags either.
+            self.code.extend(long);
         }
         let end = self.text.len();
         while let Some(h) = self.headings.pop() {
@@ -910,6 +949,98 @@ const SUMMARY_RAW_BYTES: usize = SUMMARY_CHARS * 3;
 /// [`SUMMARY_CHARS`] characters.
 pub fn summary_text(raw: &str) -> String {
     truncate_chars(&plain_inline_max(raw, SUMMARY_CHARS * 2), SUMMARY_CHARS)
+}
+
+/// Bodies larger than this are parsed in pieces, split between blocks, so that the Markdown
+/// parser's memory (a few dozen bytes per bracket or emphasis mark) stays bounded.
+const CHUNK_BYTES: usize = 1024 * 1024;
+/// Lines longer than this are not prose: they are blanked before parsing and reported.
+pub const MAX_LINE_BYTES: usize = 256 * 1024;
+
+/// Splits a body into pieces of about [`CHUNK_BYTES`]: at a blank line followed by a line
+/// that starts a new top-level block (not indented, not a list item or quote, not inside a
+/// fenced code block), or, for a block longer than twice that, at any line outside a fence.
+/// A body up to [`CHUNK_BYTES`] is one piece, read exactly as a whole.
+fn chunks(body: &str) -> Vec<Range<usize>> {
+    if body.len() <= CHUNK_BYTES {
+        return vec![0..body.len()];
+    }
+    let mut out = Vec::new();
+    let mut chunk_start = 0;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut prev_blank = false;
+    let mut pos = 0;
+    while pos < body.len() {
+        let line_end =
+            memchr::memchr(b'\n', &body.as_bytes()[pos..]).map_or(body.len(), |i| pos + i + 1);
+        let line = &body[pos..line_end];
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let fence_mark = (indent < 4)
+            .then(|| {
+                let b = trimmed.as_bytes();
+                let c = *b.first()?;
+                let n = b.iter().take_while(|&&x| x == c).count();
+                ((c == b'`' || c == b'~') && n >= 3).then_some((c, n))
+            })
+            .flatten();
+        let len = pos - chunk_start;
+        if fence.is_none() && len >= CHUNK_BYTES {
+            let starts_block = indent == 0
+                && !trimmed.trim().is_empty()
+                && !trimmed.starts_with(['-', '*', '+', '>', '|'])
+                && !trimmed.starts_with(|c: char| c.is_ascii_digit());
+            if (prev_blank && starts_block) || len >= 2 * CHUNK_BYTES {
+                out.push(chunk_start..pos);
+                chunk_start = pos;
+            }
+        }
+        match (fence, fence_mark) {
+            (None, Some(mark)) => fence = Some(mark),
+            (Some((c, n)), Some((c2, n2)))
+                if c == c2 && n2 >= n && trimmed.trim_end().bytes().all(|b| b == c) =>
+            {
+                fence = None;
+            }
+            _ => {}
+        }
+        prev_blank = line.trim().is_empty();
+        pos = line_end;
+    }
+    out.push(chunk_start..body.len());
+    out
+}
+
+/// The lines of `text` longer than [`MAX_LINE_BYTES`].
+fn long_lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            let line = pos..end;
+            pos = end + 1;
+            if line.len() > MAX_LINE_BYTES {
+                return Some(line);
+            }
+        }
+        None
+    })
+}
+
+/// A copy of `text` with the given ranges (offsets shifted by `base`) replaced by spaces of
+/// the same byte length.
+fn blank_ranges(text: &str, ranges: &[Range<usize>], base: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        let (s, e) = (r.start - base, r.end - base);
+        out.push_str(&text[at..s]);
+        out.extend(std::iter::repeat_n(' ', e - s));
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Folds a link target for lookups.

@@ -257,3 +257,56 @@ fn stems() {
     assert_eq!(stem_of("a.MD"), "a");
     assert_eq!(stem_of("x/y.txt"), "y.txt");
 }
+
+#[test]
+fn large_notes_are_read_in_pieces_without_losing_entries() {
+    // About 4 MiB of log, in a list, under headings and with a fenced block: every entry is
+    // found on its own line, as if the note were read whole.
+    let mut text = String::from("---\ntier: A\n---\n");
+    let mut line = 3; // lines written so far
+    let mut want = Vec::new();
+    for i in 0..60_000 {
+        if i % 1000 == 0 {
+            text.push_str(&format!(
+                "\n## 2026-01-{:02} Section {i}\n\n",
+                i / 1000 % 28 + 1
+            ));
+            want.push(line + 2);
+            text.push_str("```\n- 2026-01-01 not an entry inside code\n```\n\n");
+            line += 7;
+        }
+        text.push_str(&format!(
+            "- 2026-02-{:02} call {i}: talked about [[Ada]] and #ask things at some length\n",
+            i % 28 + 1
+        ));
+        line += 1;
+        want.push(line);
+    }
+    assert!(text.len() > 4 * CHUNK_BYTES);
+    let note = contact(&text);
+    let lines: Vec<usize> = note.entries.iter().map(|e| e.line).collect();
+    let mut sorted = lines.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, want);
+    assert!(
+        note.entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::ListItem)
+            .all(|e| e.tags == ["ask"])
+    );
+    assert!(note.problems.is_empty(), "{:?}", note.problems);
+}
+
+#[test]
+fn overlong_lines_are_reported_and_not_parsed() {
+    let text = format!(
+        "- 2026-10-01 ok\n{}\n- 2026-10-02 fine #give\n",
+        "[".repeat(MAX_LINE_BYTES + 1)
+    );
+    let note = contact(&text);
+    assert_eq!(note.entries.len(), 2);
+    assert_eq!(note.entries[1].line, 3);
+    assert_eq!(note.entries[1].tags, ["give"]);
+    assert_eq!(note.problems.len(), 1);
+    assert_eq!(note.problems[0].line, Some(2));
+}
