@@ -963,7 +963,10 @@ pub const MAX_LINE_BYTES: usize = 256 * 1024;
 /// A body up to [`CHUNK_BYTES`] is one piece, read exactly as a whole.
 fn chunks(body: &str) -> Vec<Range<usize>> {
     if body.len() <= CHUNK_BYTES {
-        return vec![0..body.len()];
+        return vec![Range {
+            start: 0,
+            end: body.len(),
+        }];
     }
     let mut out = Vec::new();
     let mut chunk_start = 0;
