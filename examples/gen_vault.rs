@@ -13,6 +13,20 @@
 //!
 //! `DIR` must be missing or empty, unless `--force` is given: then files are written over, and files
 //! that the generator does not make are left as they are.
+//!
+//! `--hostile` adds, next to the generated notes, the hostile notes of the robustness issue (the
+//! same list as `tests/hostile.rs`, at full size, about 95 MB): YAML alias bombs, binary files
+//! named `.md`, a 20 MB note with a long log, a 20 MB note of `[`, 5 MB single lines, 20,000
+//! levels of nested quotes, lists, images and YAML, NUL bytes, empty and BOM-only files, a
+//! front-matter that never closes, wrong property types, impossible dates, bad cadences, and
+//! (on Unix) symbolic-link loops and links out of the vault (`/`, `..`, `/etc/passwd`). They go
+//! under `People/Hostile/` (contacts) and `Notes/Hostile/`. For measuring peak memory:
+//!
+//! ```text
+//! cargo build --release --examples
+//! target/release/examples/gen_vault --out /tmp/hostile --contacts 100 --meetings 20 --hostile
+//! /usr/bin/time -f '%M KB' target/release/kith --vault /tmp/hostile --today 2026-11-23 check
+//! ```
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -25,11 +39,12 @@ use std::time::Instant;
 // ---------------------------------------------------------------------------------------------
 
 const USAGE: &str = "usage: gen_vault --out DIR [--contacts N] [--interactions N] [--meetings N] \
-[--seed N] [--today YYYY-MM-DD] [--force]
+[--seed N] [--today YYYY-MM-DD] [--force] [--hostile]
 
 Writes a deterministic synthetic kith vault (defaults: 10000 contacts, 20 interactions each,
 2000 meeting notes, seed 42, today 2026-11-23; about 70 MB). DIR must be missing or empty
-unless --force is given.";
+unless --force is given. --hostile adds the hostile notes of the robustness tests (about
+95 MB more) under People/Hostile/ and Notes/Hostile/.";
 
 struct Args {
     out: PathBuf,
@@ -39,6 +54,7 @@ struct Args {
     seed: u64,
     today: i64,
     force: bool,
+    hostile: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -49,6 +65,7 @@ fn parse_args() -> Result<Args, String> {
     let mut seed = 42u64;
     let mut today = days_from_civil(2026, 11, 23);
     let mut force = false;
+    let mut hostile = false;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let (key, inline) = match arg.split_once('=') {
@@ -80,6 +97,7 @@ fn parse_args() -> Result<Args, String> {
                     .ok_or_else(|| format!("--today: not a YYYY-MM-DD date: {v:?}"))?;
             }
             "--force" => force = true,
+            "--hostile" => hostile = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument: {other}")),
         }
@@ -96,6 +114,7 @@ fn parse_args() -> Result<Args, String> {
         seed,
         today,
         force,
+        hostile,
     })
 }
 
@@ -1147,9 +1166,13 @@ struct Writer {
 
 impl Writer {
     fn write(&mut self, path: &Path, text: &str) -> Result<(), String> {
-        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        self.write_bytes(path, text.as_bytes())
+    }
+
+    fn write_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         self.files += 1;
-        self.bytes += text.len() as u64;
+        self.bytes += bytes.len() as u64;
         Ok(())
     }
 }
@@ -1223,7 +1246,238 @@ fn run(args: &Args) -> Result<(usize, u64), String> {
         let text = meeting_note(&mut rng, &contacts, day, &topic_name, args);
         w.write(&out.join("Meetings").join(format!("{stem}.md")), &text)?;
     }
+    if args.hostile {
+        write_hostile(&mut w, out, args.today)?;
+    }
     Ok((w.files, w.bytes))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile notes (--hostile)
+// ---------------------------------------------------------------------------------------------
+
+const MIB: usize = 1024 * 1024;
+
+/// `unit` repeated after `prefix` up to `size` bytes, on one line.
+fn one_line(prefix: &str, unit: &str, size: usize) -> String {
+    let mut s = String::with_capacity(size + unit.len());
+    s.push_str(prefix);
+    while s.len() + unit.len() <= size {
+        s.push_str(unit);
+    }
+    s
+}
+
+/// The billion-laughs front-matter: nine levels of nine aliases.
+fn billion_laughs() -> String {
+    let mut s = String::from(
+        "---\nname: Bombastic\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for level in 'b'..='i' {
+        let aliases = vec![format!("*{prev}"); 9].join(",");
+        let _ = writeln!(s, "{level}: &{level} [{aliases}]");
+        prev = level;
+    }
+    s.push_str("---\n\n## Log\n\n- 2026-07-01 call: still read\n");
+    s
+}
+
+#[cfg(unix)]
+fn hostile_links(dir: &Path) -> Result<(), String> {
+    let links: [(&str, &str); 7] = [
+        (".", "loop"),
+        ("..", "up"),
+        ("/", "root"),
+        ("/etc/passwd", "Passwd.md"),
+        ("/etc", "etc"),
+        ("b.md", "a.md"),
+        ("a.md", "b.md"),
+    ];
+    for (target, name) in links {
+        let link = dir.join(name);
+        if link.symlink_metadata().is_ok() {
+            std::fs::remove_file(&link).map_err(|e| format!("{}: {e}", link.display()))?;
+        }
+        std::os::unix::fs::symlink(target, &link)
+            .map_err(|e| format!("{}: {e}", link.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn hostile_links(_: &Path) -> Result<(), String> {
+    Ok(())
+}
+
+fn write_hostile(w: &mut Writer, out: &Path, today: i64) -> Result<(), String> {
+    let people = out.join("People/Hostile");
+    let notes = out.join("Notes/Hostile");
+    for dir in [&people, &notes] {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    const D: usize = 20_000;
+    let p = |name: &str| people.join(format!("{name}.md"));
+    let n = |name: &str| notes.join(format!("{name}.md"));
+
+    // YAML alias bombs.
+    w.write(&p("Bomb"), &billion_laughs())?;
+    let items = vec!["x"; 1000].join(",");
+    let aliases = vec!["*w"; 1000].join(",");
+    w.write(
+        &p("Wide"),
+        &format!("---\nw: &w [{items}]\nv: [{aliases}]\n---\n"),
+    )?;
+    let mut merge = String::from("---\nm0: &m0 {a: 1, b: 2, c: 3}\n");
+    for i in 1..40 {
+        let _ = writeln!(
+            merge,
+            "m{i}: &m{i} {{<<: [*m{}, *m{}], k{i}: {i}}}",
+            i - 1,
+            i - 1
+        );
+    }
+    merge.push_str("---\n");
+    w.write(&p("Merge"), &merge)?;
+
+    // Binary files named .md.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0".to_vec();
+    let mut x: u32 = 0x1234_5678;
+    for _ in 0..64 * 1024 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        png.push(x as u8);
+    }
+    w.write_bytes(&p("Picture"), &png)?;
+    w.write_bytes(
+        &p("Late"),
+        b"---\ntier: A\n\xff\xfe\x00garbage\n- 2026-11-20 call\n",
+    )?;
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "---\nname: Wide\n---\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    w.write_bytes(&p("Utf16"), &utf16)?;
+
+    // A 20 MB note with a long log, newest first, one entry a day.
+    let mut huge = String::with_capacity(21 * MIB);
+    huge.push_str("---\ntier: A\n---\n# Huge\n\n## Log\n\n");
+    let mut day = today - 83;
+    let mut i = 0usize;
+    while huge.len() < 20 * MIB {
+        let _ = writeln!(
+            huge,
+            "- {} call: talked about item {i} with [[Nobody]] #topic{} and more",
+            ymd(day),
+            i % 50
+        );
+        day -= 1;
+        i += 1;
+    }
+    w.write(&p("Huge"), &huge)?;
+
+    // A 20 MB note of `[`: the Markdown parser's worst case.
+    let mut brackets = String::with_capacity(20 * MIB + 80);
+    while brackets.len() < 20 * MIB {
+        brackets.push_str(&"[".repeat(79));
+        brackets.push('\n');
+    }
+    w.write(&p("Brackets"), &brackets)?;
+
+    // 5 MB single lines.
+    w.write(
+        &p("Line"),
+        &one_line(
+            "---\ntier: A\n---\n- 2026-09-02 call: ",
+            "word [[Nobody]] #topic *em* `code` [x](y) 📅 | ",
+            5 * MIB,
+        ),
+    )?;
+    w.write(&p("LineX"), &"x".repeat(5 * MIB))?;
+    w.write(
+        &n("Links"),
+        &one_line("", "[[Nobody]] [[Nobody|shown]] ", 5 * MIB),
+    )?;
+    let depth = 5 * MIB / 8;
+    w.write(
+        &n("Images5MB"),
+        &format!("{}x{}", "![a ".repeat(depth), "](u)".repeat(depth)),
+    )?;
+
+    // 20,000 levels of nesting.
+    w.write(
+        &p("Quotes"),
+        &format!("{}- 2026-09-02 deep call\n", "> ".repeat(D)),
+    )?;
+    w.write(
+        &p("Dashes"),
+        &format!("{}2026-09-02 deep call\n", "- ".repeat(D)),
+    )?;
+    w.write(&p("Numbers"), &format!("{}deep\n", "1. ".repeat(D)))?;
+    w.write(&p("Tasks"), &format!("{}deep\n", "- [x] ".repeat(D)))?;
+    w.write(
+        &p("Images"),
+        &format!("{}x{}\n", "![a ".repeat(D), "](u)".repeat(D)),
+    )?;
+    let mut indented = String::new();
+    for k in 0..4000 {
+        indented.push_str(&"  ".repeat(k));
+        indented.push_str("- item\n");
+    }
+    indented.push_str(&"  ".repeat(4000));
+    indented.push_str("- 2026-09-02 deep call\n");
+    w.write(&p("Indented"), &indented)?;
+    w.write(
+        &p("YamlFlow"),
+        &format!("---\na: {}{}\n---\n", "[".repeat(D), "]".repeat(D)),
+    )?;
+    w.write(
+        &p("YamlBlock"),
+        &format!("---\na:\n{}x\n---\n", "- ".repeat(D)),
+    )?;
+
+    // NUL bytes, empty and BOM-only files, a front-matter that never closes or is too big.
+    w.write(
+        &p("Nul"),
+        "---\ntier: C\n---\n## Log\n- 2026-11-01 call with \0 inside\n\0\0\0\n",
+    )?;
+    w.write(&p("Empty"), "")?;
+    w.write(&p("BomOnly"), "\u{feff}")?;
+    w.write(
+        &p("Unclosed"),
+        "---\ntier: A\nname: Open\n\n## Log\n\n- 2026-07-01 lunch: fine\n",
+    )?;
+    let mut big_fm = String::from("---\n");
+    for i in 0..10_000 {
+        let _ = writeln!(big_fm, "key{i}: value {i}");
+    }
+    big_fm.push_str("---\n");
+    w.write(&p("BigFm"), &big_fm)?;
+
+    // Wrong types, impossible dates, bad cadences.
+    w.write(
+        &p("Types"),
+        "---\nname: [Ada, Bob]\ntier: {a: 1}\ncadence: [6w]\nlast_contact: 2026\nbirthday: true\n\
+snooze_until: [2026-01-01]\naliases: {x: y}\nmilestones: 12\ntags: 5\nstatus: [x]\n---\n",
+    )?;
+    w.write(
+        &p("Dates"),
+        "---\ntier: A\nlast_contact: 2026-02-30\nsnooze_until: 2026-13-45\nbirthday: 2026-02-30\n\
+milestones:\n  - 2026-13-45 joined Acme\n---\n## Log\n- 2026-02-30 lunch: x\n- 2025-02-29 call: y\n\
+### 2026-13-45 call\n- [ ] reply 📅 2026-02-30\n- 2026-08-01 coffee: real\n",
+    )?;
+    for (name, cadence) in [("Zero", "0w"), ("Negative", "-1w"), ("Huge", "999999999y")] {
+        w.write(
+            &p(&format!("Cadence{name}")),
+            &format!("---\ntier: A\ncadence: {cadence}\nlast_contact: 2026-09-02\n---\n"),
+        )?;
+    }
+    hostile_links(&people)
 }
 
 fn main() -> ExitCode {

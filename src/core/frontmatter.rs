@@ -287,13 +287,23 @@ fn options() -> serde_saphyr::Options {
     options.alias_limits.max_replay_stack_depth = 16;
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
     options.strict_booleans = true;
+    // `1e999` is read as text rather than refusing the whole block.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
     options.with_snippet = false;
     options
 }
 
 /// A plain or quoted scalar of the simple subset, or `None` when it needs the full parser.
 fn simple_scalar(text: &str) -> Option<Yaml> {
-    let t = text.trim();
+    // Only plain printable text: control characters and Unicode line breaks or spaces are
+    // the full parser's to judge.
+    if text
+        .chars()
+        .any(|c| c.is_control() || (c.is_whitespace() && c != ' '))
+    {
+        return None;
+    }
+    let t = text.trim_matches(' ');
     if t.is_empty() {
         return Some(Yaml::Null);
     }
@@ -404,6 +414,17 @@ fn simple_flow_seq(text: &str) -> Option<Yaml> {
 /// anchors, aliases, tags, block scalars, nested mappings, escapes — returns `None`, and the
 /// full, budgeted parser reads the block instead.
 fn parse_simple(yaml: &str) -> Option<Vec<RawProperty>> {
+    if yaml.chars().any(|c| {
+        ((c.is_control() || c.is_whitespace()) && !matches!(c, ' ' | '\n' | '\r'))
+            || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+    }) {
+        return None;
+    }
+    // A lone carriage return is a line break to YAML; leave such text to the full parser.
+    let bytes = yaml.as_bytes();
+    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
+        return None;
+    }
     let lines: Vec<&str> = yaml.lines().map(|l| l.trim_end_matches('\r')).collect();
     let mut props: Vec<RawProperty> = Vec::new();
     let mut i = 0;
@@ -557,6 +578,9 @@ pub fn parse_yaml_full(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
                 .filter(|&l| l > 0);
             let text = err.to_string();
             let first = text.lines().next().unwrap_or("invalid YAML").trim();
+            // The parser's own positions count from the block, not the file: the problem's
+            // line says where it is.
+            let first = first.split(" at line ").next().unwrap_or(first).trim();
             Err(YamlError {
                 message: format!("front-matter is not valid YAML: {first}"),
                 line,

@@ -951,16 +951,22 @@ pub fn summary_text(raw: &str) -> String {
     truncate_chars(&plain_inline_max(raw, SUMMARY_CHARS * 2), SUMMARY_CHARS)
 }
 
-/// Bodies larger than this are parsed in pieces, split between blocks, so that the Markdown
-/// parser's memory (a few dozen bytes per bracket or emphasis mark) stays bounded.
-const CHUNK_BYTES: usize = 1024 * 1024;
+/// Bodies larger than this are parsed in pieces, so that the Markdown parser's memory (a few
+/// dozen bytes per line, and up to a couple of hundred per bracket or emphasis mark) stays
+/// bounded whatever the note holds.
+const CHUNK_BYTES: usize = 512 * 1024;
+/// A piece holding more inline marks than this may be cut at any line outside a fenced
+/// block (only pathological text gets there: real prose has a few marks per line).
+const CHUNK_MARKS: usize = 256 * 1024;
 /// Lines longer than this are not prose: they are blanked before parsing and reported.
 pub const MAX_LINE_BYTES: usize = 256 * 1024;
 
-/// Splits a body into pieces of about [`CHUNK_BYTES`]: at a blank line followed by a line
-/// that starts a new top-level block (not indented, not a list item or quote, not inside a
-/// fenced code block), or, for a block longer than twice that, at any line outside a fence.
-/// A body up to [`CHUNK_BYTES`] is one piece, read exactly as a whole.
+/// Splits a body into pieces of about [`CHUNK_BYTES`] or more. A piece ends before a line
+/// that starts at the left margin, outside a fenced code block — a new paragraph, heading or
+/// top-level list item, where no open block can go on — so a list item's nested lines always
+/// stay with it. Only a piece that also holds more than [`CHUNK_MARKS`] brackets, emphasis
+/// marks and the like may be cut at any line outside a fence. A body up to [`CHUNK_BYTES`]
+/// is one piece, read exactly as a whole.
 fn chunks(body: &str) -> Vec<Range<usize>> {
     if body.len() <= CHUNK_BYTES {
         return vec![Range {
@@ -968,14 +974,14 @@ fn chunks(body: &str) -> Vec<Range<usize>> {
             end: body.len(),
         }];
     }
+    let bytes = body.as_bytes();
     let mut out = Vec::new();
     let mut chunk_start = 0;
+    let mut marks = 0usize;
     let mut fence: Option<(u8, usize)> = None;
-    let mut prev_blank = false;
     let mut pos = 0;
-    while pos < body.len() {
-        let line_end =
-            memchr::memchr(b'\n', &body.as_bytes()[pos..]).map_or(body.len(), |i| pos + i + 1);
+    while pos < bytes.len() {
+        let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
         let line = &body[pos..line_end];
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
@@ -987,17 +993,23 @@ fn chunks(body: &str) -> Vec<Range<usize>> {
                 ((c == b'`' || c == b'~') && n >= 3).then_some((c, n))
             })
             .flatten();
-        let len = pos - chunk_start;
-        if fence.is_none() && len >= CHUNK_BYTES {
-            let starts_block = indent == 0
-                && !trimmed.trim().is_empty()
-                && !trimmed.starts_with(['-', '*', '+', '>', '|'])
-                && !trimmed.starts_with(|c: char| c.is_ascii_digit());
-            if (prev_blank && starts_block) || len >= 2 * CHUNK_BYTES {
+        if fence.is_none() && pos - chunk_start >= CHUNK_BYTES {
+            let at_margin = indent == 0 && !trimmed.trim().is_empty() && !trimmed.starts_with('\t');
+            if at_margin || marks >= CHUNK_MARKS {
                 out.push(chunk_start..pos);
                 chunk_start = pos;
+                marks = 0;
             }
         }
+        marks += line
+            .bytes()
+            .filter(|b| {
+                matches!(
+                    b,
+                    b'[' | b']' | b'*' | b'_' | b'`' | b'<' | b'!' | b'\\' | b'&'
+                )
+            })
+            .count();
         match (fence, fence_mark) {
             (None, Some(mark)) => fence = Some(mark),
             (Some((c, n)), Some((c2, n2)))
@@ -1007,7 +1019,6 @@ fn chunks(body: &str) -> Vec<Range<usize>> {
             }
             _ => {}
         }
-        prev_blank = line.trim().is_empty();
         pos = line_end;
     }
     out.push(chunk_start..body.len());
