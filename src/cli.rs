@@ -15,7 +15,7 @@ use crate::config::{Color, Flags};
 pub struct Cli {
     /// The vault folder (default: $KITH_VAULT, else the nearest folder upwards holding
     /// kith.toml or .obsidian/, else the current folder)
-    #[arg(long, global = true, env = "KITH_VAULT", value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR")]
     pub vault: Option<PathBuf>,
 
     /// Take this date as today instead of the local date
@@ -88,7 +88,12 @@ impl Cli {
     /// The typed flags and the action, free of clap types.
     pub fn into_parts(self) -> (Flags, Action) {
         let flags = Flags {
-            vault: self.vault,
+            // $KITH_VAULT when no --vault is given; an empty value counts as unset.
+            vault: self.vault.or_else(|| {
+                std::env::var_os("KITH_VAULT")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            }),
             today: self.today,
             verbose: self.verbose,
             quiet: self.quiet,

@@ -305,6 +305,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
                         .replace('\\', "/")
                         .trim_start_matches("./")
                         .trim_matches('/')
+                        .trim_start_matches('.')
                         .to_string()
                 })
                 .collect();

@@ -98,9 +98,6 @@ pub fn walk(config: &Config) -> impl Iterator<Item = Found> + Send + '_ {
                 return None;
             }
             let rel = rel_path(root, entry.path());
-            if rel == config.due_note {
-                return None;
-            }
             Some(Found::Note(NoteFile {
                 rel,
                 abs: entry.into_path(),
@@ -151,11 +148,29 @@ pub fn load(config: &Config) -> Vault {
     let results: Vec<Result<Prepared, Problem>> = walk(config)
         .par_bridge()
         .filter_map(|found| match found {
-            Found::Note(file) => Some(read_note(&file).map(|text| {
-                let parsed = note::parse(&file.rel, &text, &config.rules.contacts);
+            Found::Note(file) => {
+                let text = match read_note(&file) {
+                    Ok(text) => text,
+                    Err(problem) => return Some(Err(problem)),
+                };
+                let mut parsed = note::parse(&file.rel, &text, &config.rules.contacts);
+                if file.rel == config.due_note {
+                    // The due note is output, never input; a note of the user's that
+                    // happens to sit at its path is read like any other.
+                    if crate::write::is_generated(&text) {
+                        return None;
+                    }
+                    parsed.problems.push(Problem::warning(
+                        &file.rel,
+                        Some(1),
+                        "this is the due note's path, but kith did not write this note \
+                         (no `generated_by: kith`): it is read as a note, and `kith due --write` \
+                         will not overwrite it",
+                    ));
+                }
                 drop(text);
-                model::prepare(parsed, &config.rules)
-            })),
+                Some(Ok(model::prepare(parsed, &config.rules)))
+            }
             Found::Problem(p) => Some(Err(p)),
             Found::Link => {
                 links.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -36,9 +36,8 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
     if !config.quiet {
         let warnings = vault.problems.len() - errors;
         eprintln!(
-            "kith: {} notes, {} contacts: {errors} error{}, {warnings} warning{}",
-            vault.notes,
-            vault.contacts.len(),
+            "kith: {}: {errors} error{}, {warnings} warning{}",
+            super::counts(&vault),
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" },
         );

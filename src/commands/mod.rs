@@ -84,11 +84,19 @@ pub(crate) fn summary(config: &Config, vault: &Vault) {
     } else {
         format!("{problems} problems (run `kith check`)")
     };
-    eprintln!(
-        "kith: {} notes, {} contacts, {tail}",
-        vault.notes,
-        vault.contacts.len()
-    );
+    eprintln!("kith: {}, {tail}", counts(vault));
+}
+
+/// `12 notes, 10 contacts`, in the singular where it is one.
+pub(crate) fn counts(vault: &Vault) -> String {
+    let n = |count: usize, what: &str| {
+        if count == 1 {
+            format!("1 {what}")
+        } else {
+            format!("{count} {what}s")
+        }
+    };
+    format!("{}, {}", n(vault.notes, "note"), n(vault.contacts.len(), "contact"))
 }
 
 /// Hands the vault back when a command is done with it. The process ends right after, and

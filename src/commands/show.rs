@@ -143,6 +143,9 @@ fn text(
         None => "never contacted".to_string(),
     };
     let due_text = match due {
+        _ if c.status != crate::core::model::Status::Active => {
+            format!("no check-in reminders ({})", c.status.as_str())
+        }
         Some(d) if d < today => format!(
             "next due {} (overdue by {} days)",
             ymd(d),

@@ -801,7 +801,7 @@ pub enum Found {
 /// Finds a contact by name, alias or stem (or path without `.md`), case-insensitively; an
 /// exact match wins, else a unique prefix.
 pub fn find(vault: &Vault, query: &str) -> Found {
-    let q = fold_key(query);
+    let q = fold_key(without_md(query.trim()));
     if q.is_empty() {
         return Found::None;
     }

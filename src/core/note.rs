@@ -746,6 +746,9 @@ impl<'a> BodyWalker<'a> {
         let line = self.line(range.start);
         if let Some(mark) = checkbox {
             let (text, due) = task_text(own);
+            if text.is_empty() {
+                return None; // an empty checkbox is no task
+            }
             let (due, bad_due) = match due {
                 Some(Ok(d)) => (Some(d), None),
                 Some(Err(shown)) => (None, Some(shown)),

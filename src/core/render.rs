@@ -40,7 +40,7 @@ pub fn ago(date: Date, today: Date) -> String {
         0 => "today".to_string(),
         1..=13 => plural(days, "day"),
         14..=59 => plural(days / 7, "week"),
-        60..=729 => plural(days / 30, "month"),
+        60..=364 => plural(days / 30, "month"),
         _ => plural(days / 365, "year"),
     }
 }
@@ -125,7 +125,7 @@ impl Style for Terminal {
         format!("{RED}{text}{RED:#}")
     }
     fn checkbox(&self) -> &'static str {
-        "  • "
+        "  - "
     }
     fn indent(&self) -> &'static str {
         "      "
@@ -251,7 +251,7 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
         .iter()
         .map(|w| {
             format!(
-                "- {} · {} in a row since you last gave",
+                "- {} · {} in a row with no give in between",
                 s.contact(&contacts[w.contact]),
                 plural(w.asks_in_a_row as i64, "ask")
             )
@@ -560,7 +560,8 @@ mod tests {
             (Date::constant(2026, 11, 13), "10 days ago"),
             (Date::constant(2026, 11, 9), "2 weeks ago"),
             (Date::constant(2026, 9, 2), "2 months ago"),
-            (Date::constant(2025, 11, 23), "12 months ago"),
+            (Date::constant(2025, 11, 24), "12 months ago"),
+            (Date::constant(2025, 11, 23), "1 year ago"),
             (Date::constant(2024, 11, 23), "2 years ago"),
             (Date::constant(2026, 11, 24), "in the future"),
         ];

@@ -155,7 +155,6 @@ fn tasks_and_due_dates() {
             (4, false, "Cancelled", Some("2026-11-03".into()), None),
             (5, true, "No date", None, None),
             (6, true, "Bad date", None, Some("2026-02-30")),
-            (7, true, "", None, None),
         ]
     );
     assert_eq!(note.tasks[0].links[0].target, "Ada");
