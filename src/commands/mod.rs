@@ -96,7 +96,11 @@ pub(crate) fn counts(vault: &Vault) -> String {
             format!("{count} {what}s")
         }
     };
-    format!("{}, {}", n(vault.notes, "note"), n(vault.contacts.len(), "contact"))
+    format!(
+        "{}, {}",
+        n(vault.notes, "note"),
+        n(vault.contacts.len(), "contact")
+    )
 }
 
 /// Hands the vault back when a command is done with it. The process ends right after, and

@@ -184,10 +184,20 @@ impl Contact {
     /// The contact as an Obsidian wikilink: `[[stem]]`, `[[stem|Name]]` or
     /// `[[path/stem|Name]]`.
     pub fn wikilink(&self) -> String {
-        if self.link_target == self.name {
+        // A name cannot close the link or start another alias inside it.
+        let shown: String = self
+            .name
+            .chars()
+            .map(|c| match c {
+                '[' | ']' | '|' => ' ',
+                c => c,
+            })
+            .collect();
+        let shown = shown.trim();
+        if self.link_target == shown {
             format!("[[{}]]", self.link_target)
         } else {
-            format!("[[{}|{}]]", self.link_target, self.name)
+            format!("[[{}|{}]]", self.link_target, shown)
         }
     }
 }

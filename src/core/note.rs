@@ -259,7 +259,33 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
     if !note.is_contact {
         note.note_date = note_date(&mut note);
     }
-    BodyWalker::new(&mut note, text, body_offset, &lines).walk();
+    // Obsidian comments (`%%…%%`) and lines too long to be prose are hidden from everything
+    // below: blanked to spaces of the same length, so offsets and lines hold.
+    let body = &text[body_offset..];
+    let mut hidden: Vec<Range<usize>> = comment_ranges(body)
+        .map(|r| r.start + body_offset..r.end + body_offset)
+        .collect();
+    for r in long_lines(body) {
+        let r = r.start + body_offset..r.end + body_offset;
+        note.problems.push(Problem::warning(
+            path,
+            Some(lines.line_of(r.start)),
+            format!(
+                "a line longer than {} KiB; its links, tags and dates are not read",
+                MAX_LINE_BYTES / 1024
+            ),
+        ));
+        hidden.push(r);
+    }
+    let hidden = merge_ranges(hidden);
+    let blanked;
+    let visible = if hidden.is_empty() {
+        text
+    } else {
+        blanked = blank_ranges(text, &hidden, 0);
+        blanked.as_str()
+    };
+    BodyWalker::new(&mut note, visible, body_offset, &lines).walk();
     note
 }
 
@@ -536,33 +562,12 @@ impl<'a> BodyWalker<'a> {
     fn walk(mut self) {
         let text = self.text;
         let body_start = self.base;
+        let source = &text[body_start..];
         // Tables, for links in their cells; nothing else kith reads needs more.
         let options = Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES;
-        for chunk in chunks(&text[body_start..]) {
+        for chunk in chunks(source) {
             let start = body_start + chunk.start;
-            let end = body_start + chunk.end;
-            // Lines too long to be prose are blanked (same length, so offsets hold).
-            let long: Vec<Range<usize>> = long_lines(&text[start..end])
-                .map(|r| r.start + start..r.end + start)
-                .collect();
-            let blanked;
-            let source = if long.is_empty() {
-                &text[start..end]
-            } else {
-                for r in &long {
-                    self.note.problems.push(Problem::warning(
-                        &self.note.path,
-                        Some(self.line(r.start)),
-                        format!(
-                            "a line longer than {} KiB; its links, tags and dates are not read",
-                            MAX_LINE_BYTES / 1024
-                        ),
-                    ));
-                }
-                blanked = blank_ranges(&text[start..end], &long, start);
-                blanked.as_str()
-            };
-            for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+            for (event, range) in Parser::new_ext(&source[chunk], options).into_offset_iter() {
                 let range = range.start + start..range.end + start;
                 match event {
                     Event::Start(tag) => self.start(tag, range),
@@ -578,8 +583,6 @@ impl<'a> BodyWalker<'a> {
             self.frames.clear();
             self.blocks.clear();
             self.items.clear();
-            // Blanked lines hold no tags either.
-            self.code.extend(long);
         }
         let end = self.text.len();
         while let Some(h) = self.headings.pop() {
@@ -890,10 +893,43 @@ impl<'a> BodyWalker<'a> {
             out.dedup();
             out
         };
+        // An entry's tags leave out those of the dated entries nested in it (a dated item
+        // under a dated heading), so that one `#ask` is never counted twice.
+        let mut by_start: Vec<Range<usize>> = if note.is_contact {
+            entry_ranges.iter().map(|(_, r)| r.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        by_start.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         for (idx, range) in entry_ranges {
             if note.is_contact {
+                let from = by_start.partition_point(|r| r.start <= range.start);
+                let nested: Vec<Range<usize>> = merge_ranges(
+                    by_start[from..]
+                        .iter()
+                        .take_while(|r| r.start < range.end)
+                        .cloned()
+                        .collect(),
+                );
                 let entry = &mut note.entries[idx];
-                entry.tags = tags_in(&range);
+                entry.tags = if nested.is_empty() {
+                    tags_in(&range)
+                } else {
+                    let mut own = Vec::new();
+                    let mut at = range.start;
+                    for r in nested
+                        .iter()
+                        .chain(std::iter::once(&(range.end..range.end)))
+                    {
+                        if r.start > at {
+                            own.extend(tags_in(&(at..r.start.min(range.end))));
+                        }
+                        at = at.max(r.end);
+                    }
+                    own.sort();
+                    own.dedup();
+                    own
+                };
                 if entry.kind == EntryKind::ListItem && entry.summary_raw.is_empty() {
                     // The item's first line held no text after the title: use its next line.
                     let item = &text[range.clone()];
@@ -1025,6 +1061,34 @@ fn chunks(body: &str) -> Vec<Range<usize>> {
         pos = line_end;
     }
     out.push(chunk_start..body.len());
+    out
+}
+
+/// Obsidian comments: from a `%%` to the next `%%` (or to the end, when none closes it).
+fn comment_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut marks = memchr::memmem::find_iter(text.as_bytes(), b"%%");
+    let mut last_end = 0;
+    std::iter::from_fn(move || {
+        let open = marks.by_ref().find(|&at| at >= last_end)?;
+        let close = marks
+            .by_ref()
+            .find(|&at| at >= open + 2)
+            .map_or(text.len(), |at| at + 2);
+        last_end = close;
+        Some(open..close)
+    })
+}
+
+/// Sorted ranges with overlaps merged.
+fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
     out
 }
 

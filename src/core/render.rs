@@ -58,15 +58,22 @@ fn plural(n: i64, unit: &str) -> String {
 fn md_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev_space = true;
+    let mut prev = ' ';
     for c in text.chars() {
-        if c == '#' && prev_space {
-            out.push('\\');
-        }
-        if c == '[' {
+        // `#tag`, `[[link`, `%%comment`, `<html`, `$math$`, `^block-id`, `==highlight`:
+        // each would mean something in the due note that it did not mean where it came from.
+        let escape = match c {
+            '#' => prev_space,
+            '%' | '=' => prev == c,
+            '[' | '<' | '$' | '^' => true,
+            _ => false,
+        };
+        if escape {
             out.push('\\');
         }
         out.push(c);
         prev_space = c.is_whitespace();
+        prev = if escape { ' ' } else { c };
     }
     out
 }
@@ -577,5 +584,10 @@ mod tests {
             "asked \\#ask for \\[\\[x]]"
         );
         assert_eq!(md_text("C# stays"), "C# stays");
+        assert_eq!(
+            md_text("raised $5k %% secret <!-- c ^blk1"),
+            "raised \\$5k %\\% secret \\<!-- c \\^blk1"
+        );
+        assert_eq!(md_text("a == b"), "a =\\= b");
     }
 }

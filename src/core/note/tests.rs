@@ -78,8 +78,8 @@ fn interactions_from_headings_and_list_items() {
     assert!(!body.contains("2026-09-01"));
     assert_eq!(note.entries[0].tags, ["give"]);
     assert_eq!(note.entries[2].tags, ["ask"]);
-    // The `call` heading holds the list items below it.
-    assert!(note.entries[1].tags.contains(&"ask".to_string()));
+    // The `call` heading holds the dated list items below it, but not their tags.
+    assert!(note.entries[1].tags.is_empty());
 }
 
 fn ymd(date: Date) -> String {
@@ -308,4 +308,37 @@ fn overlong_lines_are_reported_and_not_parsed() {
     assert_eq!(note.entries[1].tags, ["give"]);
     assert_eq!(note.problems.len(), 1);
     assert_eq!(note.problems[0].line, Some(2));
+}
+
+#[test]
+fn obsidian_comments_are_not_read() {
+    let note = contact(
+        "- 2026-10-01 call #give\n%%\n## 2026-11-07 hidden heading [[Bob]] #ask\n%%\n\
+         - 2026-10-02 lunch %% inline [[Eve]] %% #give\n%% never closed\n- 2026-10-03 gone\n",
+    );
+    let titles: Vec<_> = note.entries.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["call #give", "lunch #give"]);
+    assert!(note.links.is_empty());
+    assert_eq!(note.entries[1].tags, ["give"]);
+}
+
+#[test]
+fn nested_entries_keep_their_own_tags() {
+    let note = contact(
+        "### 2026-10-01 coffee\nTalked shop #give\n- 2026-09-01 lunch #ask\n  - 2026-08-01 call #ask\n### 2026-07-01 x\n",
+    );
+    let tags: Vec<_> = note
+        .entries
+        .iter()
+        .map(|e| (e.title.as_str(), e.tags.clone()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("coffee", vec!["give".to_string()]),
+            ("lunch #ask", vec!["ask".to_string()]),
+            ("call #ask", vec!["ask".to_string()]),
+            ("x", vec![]),
+        ]
+    );
 }
