@@ -275,15 +275,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
             })?;
             rules.default_tier = tier.name.clone();
         }
-        None => {
-            if rules.tier("B").is_none() {
-                rules.default_tier = rules
-                    .tiers
-                    .last()
-                    .map(|t| t.name.clone())
-                    .unwrap_or_default();
-            }
-        }
+        None => {}
     }
     let mut ignore = GlobSetBuilder::new();
     for pattern in raw.ignore.unwrap_or_default() {
@@ -387,17 +379,20 @@ fn read_tiers(text: &str, at: &At<'_>, table: toml::Table) -> Result<Vec<Tier>, 
             },
         };
         let position = header.map_or(usize::MAX, |s| s.start);
-        tiers.push((
-            position,
-            Tier {
-                name,
-                cadence,
-                max: raw.max,
-            },
-        ));
+        let max = raw
+            .max
+            .or_else(|| defaults.iter().find(|t| t.name == name).and_then(|t| t.max));
+        tiers.push((position, Tier { name, cadence, max }));
     }
     tiers.sort_by_key(|(pos, _)| *pos);
-    Ok(tiers.into_iter().map(|(_, t)| t).collect())
+    let mut tiers: Vec<Tier> = tiers.into_iter().map(|(_, t)| t).collect();
+    // Every key is optional: default tiers the file does not mention stay, after its own.
+    for default in defaults {
+        if !tiers.iter().any(|t| t.name == default.name) {
+            tiers.push(default);
+        }
+    }
+    Ok(tiers)
 }
 
 /// Where a tier is first written: `[tiers.NAME]`, or `NAME =` inside `[tiers]`.
@@ -519,9 +514,29 @@ mod tests {
         )
         .expect("valid");
         let names: Vec<_> = c.rules.tiers.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["inner", "close", "wide"]);
-        assert_eq!(c.rules.default_tier, "wide");
+        assert_eq!(names, ["inner", "close", "wide", "A", "B", "C"]);
+        assert_eq!(c.rules.default_tier, "B");
         assert_eq!(c.rules.tiers[1].max, Some(5));
+        // Changing one key of a default tier keeps the others.
+        let c = parse("[tiers.A]\nmax = 0\n").expect("valid");
+        let tiers: Vec<_> = c
+            .rules
+            .tiers
+            .iter()
+            .map(|t| (t.name.as_str(), t.cadence.to_string(), t.max))
+            .collect();
+        assert_eq!(
+            tiers,
+            [
+                ("A", "6w".to_string(), Some(0)),
+                ("B", "3mo".to_string(), None),
+                ("C", "6mo".to_string(), None)
+            ]
+        );
+        // The file's order is the priority, then the defaults it leaves out.
+        let c = parse("[tiers.C]\n[tiers.A]\n").expect("valid");
+        let names: Vec<_> = c.rules.tiers.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["C", "A", "B"]);
     }
 
     #[test]

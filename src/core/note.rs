@@ -259,6 +259,7 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
     if !note.is_contact {
         note.note_date = note_date(&mut note);
     }
+    property_links(&mut note);
     // Obsidian comments (`%%…%%`) and lines too long to be prose are hidden from everything
     // below: blanked to spaces of the same length, so offsets and lines hold.
     let body = &text[body_offset..];
@@ -287,6 +288,60 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
     };
     BodyWalker::new(&mut note, visible, body_offset, &lines).walk();
     note
+}
+
+/// Wikilinks in property values (`attendees: ["[[Ada]]"]`): Obsidian counts them as the
+/// note's links, so kith does too, in the part of the note outside dated headings.
+fn property_links(note: &mut ParsedNote) {
+    let mut found = Vec::new();
+    for p in &note.properties {
+        let mut values = Vec::new();
+        p.value.flatten_text(&mut values);
+        let mut targets = Vec::new();
+        for value in &values {
+            let mut rest = value.as_str();
+            while let Some(open) = rest.find("[[") {
+                let after = &rest[open + 2..];
+                let Some(close) = after.find("]]") else { break };
+                let inner = &after[..close];
+                let target = inner.split(['|', '#', '^']).next().unwrap_or("").trim();
+                if !target.is_empty() {
+                    targets.push(target.to_string());
+                }
+                rest = &after[close + 2..];
+            }
+        }
+        if !targets.is_empty() {
+            let shown = values
+                .iter()
+                .map(|v| plain_inline(v))
+                .collect::<Vec<_>>()
+                .join(", ");
+            found.push((p.line, format!("{}: {shown}", p.key), targets));
+        }
+    }
+    for (line, text, targets) in found {
+        let block = (!note.is_contact).then(|| {
+            note.blocks.push(Block {
+                range: 0..0,
+                line,
+                text: truncate_chars(&text, SUMMARY_CHARS * 2),
+                tags: Vec::new(),
+            });
+            note.blocks.len() - 1
+        });
+        for target in targets {
+            note.links.push(NoteLink {
+                target: LinkTarget {
+                    target,
+                    markdown: false,
+                },
+                line,
+                block,
+                scope: None,
+            });
+        }
+    }
 }
 
 /// The date of a note that is not a contact: its `date` property, else a date its stem

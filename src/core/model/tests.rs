@@ -250,3 +250,27 @@ fn find_by_name_alias_stem_or_prefix() {
     assert_eq!(name(find(&v, "ada")), ["Ada Lovelace", "Adam Smith"]);
     assert_eq!(name(find(&v, "zed")), Vec::<String>::new());
 }
+
+#[test]
+fn links_in_properties_are_links() {
+    let v = vault(&[
+        ("People/Ada.md", ""),
+        ("People/Bob.md", "---\nknows: \"[[Ada]]\"\n---\n"),
+        (
+            "Meetings/Sync.md",
+            "---\ndate: 2026-11-20\nattendees:\n  - \"[[Ada|Ada L]]\"\n  - \"[[Bob]]\"\n---\nNotes.\n",
+        ),
+    ]);
+    let ada = contact(&v, "People/Ada.md");
+    assert_eq!(ada.interactions.len(), 1);
+    let i = &ada.interactions[0];
+    assert_eq!((&*i.path, i.line), ("Meetings/Sync.md", 3));
+    assert_eq!(i.summary(), "attendees: Ada L, Bob");
+    let bob = contact(&v, "People/Bob.md");
+    let ada_idx = v
+        .contacts
+        .iter()
+        .position(|c| c.path == "People/Ada.md")
+        .expect("ada");
+    assert!(bob.links_to.contains(&ada_idx));
+}
