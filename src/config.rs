@@ -259,23 +259,20 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
             return Err(at.error(None, "tiers", "at least one tier is needed"));
         }
     }
-    match raw.default_tier {
-        Some(s) => {
-            let tier = rules.tier(s.get_ref()).ok_or_else(|| {
-                let names: Vec<&str> = rules.tiers.iter().map(|t| t.name.as_str()).collect();
-                at.error(
-                    Some(s.span()),
-                    "default_tier",
-                    &format!(
-                        "`{}` is not one of the tiers ({})",
-                        s.get_ref(),
-                        names.join(", ")
-                    ),
-                )
-            })?;
-            rules.default_tier = tier.name.clone();
-        }
-        None => {}
+    if let Some(s) = raw.default_tier {
+        let tier = rules.tier(s.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = rules.tiers.iter().map(|t| t.name.as_str()).collect();
+            at.error(
+                Some(s.span()),
+                "default_tier",
+                &format!(
+                    "`{}` is not one of the tiers ({})",
+                    s.get_ref(),
+                    names.join(", ")
+                ),
+            )
+        })?;
+        rules.default_tier = tier.name.clone();
     }
     let mut ignore = GlobSetBuilder::new();
     for pattern in raw.ignore.unwrap_or_default() {
