@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use jiff::civil::{Date, Weekday};
 
 use super::cadence::Cadence;
@@ -381,15 +383,33 @@ pub fn build_prepared(prepared: Vec<Prepared>) -> Vault {
             c.link_target = without_md(&c.path).to_string();
         }
     }
+    // Resolving is read-only, so every note's links and task owners are resolved on all
+    // cores first; the model is then updated in path order.
+    let resolved: Vec<(Vec<Option<usize>>, Vec<Option<usize>>)> = notes
+        .par_iter()
+        .map(|note| {
+            let links = note
+                .links
+                .iter()
+                .map(|l| resolver.resolve(&l.target, &note.path))
+                .collect();
+            let owners = note
+                .tasks
+                .iter()
+                .map(|t| t.links.iter().find_map(|l| resolver.resolve(l, &note.path)))
+                .collect();
+            (links, owners)
+        })
+        .collect();
     let mut mentioned = vec![false; contacts.len()];
-    for (note, own) in notes.iter().zip(&contact_of_note) {
+    for ((note, own), (links, owners)) in notes.iter().zip(&contact_of_note).zip(&resolved) {
         let path: Arc<str> = Arc::from(note.path.as_str());
         match own {
             Some(ci) => {
-                let links: BTreeSet<usize> = note
-                    .links
+                let links: BTreeSet<usize> = links
                     .iter()
-                    .filter_map(|l| resolver.resolve(&l.target, &note.path))
+                    .flatten()
+                    .copied()
                     .filter(|c| c != ci)
                     .collect();
                 contacts[*ci].links_to = links;
@@ -398,13 +418,9 @@ pub fn build_prepared(prepared: Vec<Prepared>) -> Vault {
                 }
             }
             None => {
-                add_mentions(note, &path, &resolver, &mut contacts, &mut mentioned);
-                for task in &note.tasks {
-                    let owner = task
-                        .links
-                        .iter()
-                        .find_map(|l| resolver.resolve(l, &note.path));
-                    if let Some(ci) = owner {
+                add_mentions(note, &path, links, &mut contacts, &mut mentioned);
+                for (task, owner) in note.tasks.iter().zip(owners) {
+                    if let Some(ci) = *owner {
                         add_task(&mut contacts[ci], note, &path, task, &mut problems);
                     }
                 }
@@ -455,15 +471,15 @@ fn add_task(
 fn add_mentions(
     note: &ParsedNote,
     path: &Arc<str>,
-    resolver: &Resolver,
+    resolved: &[Option<usize>],
     contacts: &mut [Contact],
     mentioned: &mut [bool],
 ) {
     // (contact, scope) → blocks in order of first appearance, and the first link's line.
     let mut groups: BTreeMap<(usize, Option<usize>), (Vec<usize>, usize)> = BTreeMap::new();
     let mut order: Vec<(usize, Option<usize>)> = Vec::new();
-    for link in &note.links {
-        let Some(ci) = resolver.resolve(&link.target, &note.path) else {
+    for (link, ci) in note.links.iter().zip(resolved) {
+        let Some(ci) = *ci else {
             continue;
         };
         let dated = match link.scope {
