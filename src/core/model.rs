@@ -321,6 +321,9 @@ impl Resolver {
 }
 
 /// Builds the vault model from every parsed note (in any order).
+/// A note's links and its tasks' owners, resolved to contact indexes.
+type Resolved = (Vec<Option<usize>>, Vec<Option<usize>>);
+
 /// A parsed note with its contact read, when it is one: the part of building the model
 /// that needs no other note, so the shell can run it on every core as notes are parsed.
 #[derive(Debug, Clone)]
@@ -385,7 +388,7 @@ pub fn build_prepared(prepared: Vec<Prepared>) -> Vault {
     }
     // Resolving is read-only, so every note's links and task owners are resolved on all
     // cores first; the model is then updated in path order.
-    let resolved: Vec<(Vec<Option<usize>>, Vec<Option<usize>>)> = notes
+    let resolved: Vec<Resolved> = notes
         .par_iter()
         .map(|note| {
             let links = note
