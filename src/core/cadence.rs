@@ -52,6 +52,17 @@ pub enum CadenceError {
 impl Cadence {
     /// Parses a cadence: `<n><unit>` or `<n> <unit word>` (units `d`/day, `w`/week,
     /// `m`/`mo`/month, `y`/year, plurals allowed, any case), or a keyword.
+    ///
+    /// ```
+    /// use jiff::civil::date;
+    /// use kith::core::cadence::Cadence;
+    ///
+    /// let monthly = Cadence::parse("1 month").unwrap();
+    /// assert_eq!(monthly, Cadence::parse("monthly").unwrap());
+    /// // Calendar arithmetic, clamped to the end of the month.
+    /// assert_eq!(monthly.after(date(2026, 1, 31)), Some(date(2026, 2, 28)));
+    /// assert!(Cadence::parse("0w").is_err());
+    /// ```
     pub fn parse(text: &str) -> Result<Cadence, CadenceError> {
         let t = text.trim().to_lowercase();
         let keyword = match t.as_str() {
