@@ -335,7 +335,13 @@ fn simple_scalar(text: &str) -> Option<Yaml> {
         "null" | "~" => return Some(Yaml::Null),
         _ => {}
     }
-    let lower = t.to_ascii_lowercase();
+    // Other spellings of booleans and nulls (YAML 1.1's yes/no/on/off, True, NULL): the full
+    // parser decides. Only short words can be one.
+    let lower = if t.len() <= 5 {
+        t.to_ascii_lowercase()
+    } else {
+        String::new()
+    };
     if matches!(
         lower.as_str(),
         "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
