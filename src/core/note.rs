@@ -16,8 +16,8 @@ use super::frontmatter::{self, RawProperty, Split, Yaml};
 use super::problem::Problem;
 use super::tags;
 use super::text::{
-    LineIndex, collapse_whitespace, fold_key, plain_inline, plain_inline_max, prefix_bytes,
-    strip_bom, truncate_chars,
+    LineIndex, collapse_whitespace, plain_inline, plain_inline_max, prefix_bytes, strip_bom,
+    truncate_chars,
 };
 
 /// How long a summary may be, in characters.
@@ -913,6 +913,15 @@ impl<'a> BodyWalker<'a> {
             FrameKind::Heading => heading_text(raw).to_string(),
             _ => raw.to_string(),
         };
+        // A paragraph in a quote or callout goes on over lines that start with `>`.
+        let text = if text.contains('\n') {
+            text.lines()
+                .map(|l| l.trim_start().trim_start_matches(['>', ' ']))
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            text
+        };
         // Only a summary is kept; the whole block stays reachable through its range.
         let text = plain_inline_max(&text, SUMMARY_CHARS * 2);
         self.note.blocks.push(Block {
@@ -1177,11 +1186,6 @@ fn blank_ranges(text: &str, ranges: &[Range<usize>], base: usize) -> String {
     }
     out.push_str(&text[at..]);
     out
-}
-
-/// Folds a link target for lookups.
-pub fn fold_target(target: &str) -> String {
-    fold_key(target)
 }
 
 #[cfg(test)]

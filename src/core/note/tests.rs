@@ -342,3 +342,13 @@ fn nested_entries_keep_their_own_tags() {
         ]
     );
 }
+
+#[test]
+fn quoted_blocks_read_without_their_markers() {
+    let note = parse(
+        "Daily/2026-11-20.md",
+        "> quoted [[Ben]]\n> second line\n",
+        &rules(),
+    );
+    assert_eq!(note.blocks[0].text, "quoted Ben second line");
+}
