@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::core::problem::{Problem, Severity};
+use crate::core::render::plural;
 use crate::vault;
 
 #[derive(Serialize)]
@@ -36,10 +37,10 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
     if !config.quiet {
         let warnings = vault.problems.len() - errors;
         eprintln!(
-            "kith: {}: {errors} error{}, {warnings} warning{}",
+            "kith: {}: {}, {}",
             super::counts(&vault),
-            if errors == 1 { "" } else { "s" },
-            if warnings == 1 { "" } else { "s" },
+            plural(errors as i64, "error"),
+            plural(warnings as i64, "warning"),
         );
     }
     super::release(vault);

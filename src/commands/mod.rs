@@ -10,6 +10,7 @@ use jiff::civil::Date;
 
 use crate::config::{Color, Config, Flags};
 use crate::core::model::Vault;
+use crate::core::render::plural;
 
 mod check;
 mod due;
@@ -89,17 +90,10 @@ pub(crate) fn summary(config: &Config, vault: &Vault) {
 
 /// `12 notes, 10 contacts`, in the singular where it is one.
 pub(crate) fn counts(vault: &Vault) -> String {
-    let n = |count: usize, what: &str| {
-        if count == 1 {
-            format!("1 {what}")
-        } else {
-            format!("{count} {what}s")
-        }
-    };
     format!(
         "{}, {}",
-        n(vault.notes, "note"),
-        n(vault.contacts.len(), "contact")
+        plural(vault.notes as i64, "note"),
+        plural(vault.contacts.len() as i64, "contact")
     )
 }
 

@@ -17,7 +17,7 @@ use super::frontmatter::{Birthday, RawProperty, Yaml, parse_birthday};
 use super::note::{ContactRules, LinkTarget, ParsedNote, text_list};
 use super::problem::{self, Problem};
 use super::tags;
-use super::text::fold_key;
+use super::text::{fold_key, without_md};
 
 /// A tier of the config, in priority order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,15 +224,6 @@ struct Resolver {
     by_path: HashMap<String, Option<usize>>,
     /// Folded name or alias → contact indexes, in path order.
     by_name: HashMap<String, Vec<usize>>,
-}
-
-fn without_md(path: &str) -> &str {
-    match path.len().checked_sub(3) {
-        Some(cut) if path.is_char_boundary(cut) && path[cut..].eq_ignore_ascii_case(".md") => {
-            &path[..cut]
-        }
-        _ => path,
-    }
 }
 
 /// Joins a relative path onto a folder, resolving `.` and `..`; `None` when it leaves the

@@ -198,13 +198,7 @@ pub fn text_list(value: &Yaml, split_spaces: bool) -> Vec<String> {
 
 /// The file stem of a vault path: its last component without `.md`.
 pub fn stem_of(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    match name.len().checked_sub(3) {
-        Some(cut) if name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(".md") => {
-            &name[..cut]
-        }
-        _ => name,
-    }
+    super::text::without_md(path.rsplit('/').next().unwrap_or(path))
 }
 
 /// Parses one note. `path` is relative to the root with `/`; `text` is the whole file.

@@ -28,24 +28,19 @@ fn day(date: Date) -> String {
 /// `4 months ago`, `2 years ago`.
 pub fn ago(date: Date, today: Date) -> String {
     let days = days_between(date, today);
-    let plural = |n: i64, unit: &str| {
-        if n == 1 {
-            format!("1 {unit} ago")
-        } else {
-            format!("{n} {unit}s ago")
-        }
+    let (n, unit) = match days {
+        i64::MIN..=-1 => return "in the future".to_string(),
+        0 => return "today".to_string(),
+        1..=13 => (days, "day"),
+        14..=59 => (days / 7, "week"),
+        60..=364 => (days / 30, "month"),
+        _ => (days / 365, "year"),
     };
-    match days {
-        i64::MIN..=-1 => "in the future".to_string(),
-        0 => "today".to_string(),
-        1..=13 => plural(days, "day"),
-        14..=59 => plural(days / 7, "week"),
-        60..=364 => plural(days / 30, "month"),
-        _ => plural(days / 365, "year"),
-    }
+    format!("{} ago", plural(n, unit))
 }
 
-fn plural(n: i64, unit: &str) -> String {
+/// `1 day`, `3 days`: a count and its unit, plural unless the count is one.
+pub fn plural(n: i64, unit: &str) -> String {
     if n == 1 {
         format!("1 {unit}")
     } else {

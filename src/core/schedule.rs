@@ -149,7 +149,12 @@ pub fn last_interaction(contact: &Contact, today: Date) -> Option<usize> {
 /// When the next check-in is due: last contact + cadence (today when never contacted),
 /// moved to `snooze_until` when that is later; `None` for cadence `never`.
 pub fn next_due(contact: &Contact, today: Date) -> Option<Date> {
-    let due = match last_contact(contact, today) {
+    next_due_after(contact, last_contact(contact, today), today)
+}
+
+/// [`next_due`] for a contact whose last contact is already known.
+fn next_due_after(contact: &Contact, last: Option<Date>, today: Date) -> Option<Date> {
+    let due = match last {
         Some(last) => contact.cadence.after(last)?,
         None => {
             contact.cadence.after(today)?;
@@ -185,9 +190,9 @@ pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
             }
         }
         if c.status == Status::Active && !has_planned {
-            if let Some(due) = next_due(c, today) {
+            let last = last_contact(c, today);
+            if let Some(due) = next_due_after(c, last, today) {
                 if due <= end {
-                    let last = last_contact(c, today);
                     let reason = if last.is_none() {
                         Reason::Never
                     } else if due < today {
@@ -277,7 +282,7 @@ pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
     });
 
     let introductions = introductions(vault, rules);
-    let health = health(vault, rules, today);
+    let health = health(vault, rules);
     Week {
         today,
         start,
@@ -479,7 +484,7 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
         .collect()
 }
 
-fn health(vault: &Vault, rules: &Rules, _today: Date) -> Health {
+fn health(vault: &Vault, rules: &Rules) -> Health {
     let active = |c: &&Contact| c.status == Status::Active;
     let never_contacted = vault
         .contacts

@@ -26,6 +26,16 @@ impl LineIndex {
     }
 }
 
+/// A path or name without its `.md` extension (any letter case).
+pub fn without_md(path: &str) -> &str {
+    match path.len().checked_sub(3) {
+        Some(cut) if path.is_char_boundary(cut) && path[cut..].eq_ignore_ascii_case(".md") => {
+            &path[..cut]
+        }
+        _ => path,
+    }
+}
+
 /// The text without a leading byte-order mark, and the BOM's length in bytes.
 pub fn strip_bom(text: &str) -> (&str, usize) {
     match text.strip_prefix('\u{feff}') {
