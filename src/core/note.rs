@@ -288,7 +288,15 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
 /// note's links, so kith does too, in the part of the note outside dated headings.
 fn property_links(note: &mut ParsedNote) {
     let mut found = Vec::new();
-    for p in &note.properties {
+    fn has_link(value: &Yaml) -> bool {
+        match value {
+            Yaml::Str(s) => s.contains("[["),
+            Yaml::Seq(items) => items.iter().any(has_link),
+            Yaml::Map(entries) => entries.iter().any(|(_, v)| has_link(v)),
+            _ => false,
+        }
+    }
+    for p in note.properties.iter().filter(|p| has_link(&p.value)) {
         let mut values = Vec::new();
         p.value.flatten_text(&mut values);
         let mut targets = Vec::new();
