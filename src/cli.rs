@@ -77,6 +77,66 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search past conversations (tantivy query syntax; every word required)
+    #[command(after_help = "Fields: title, body, contact, tag, date. Examples:\n  \
+        kith search berlin offsite\n  kith search 'contact:ada \"eu ai act\"'\n  \
+        kith search 'rust AND (compiler OR wasm) date:[2026-01-01 TO 2026-06-30]'\n  \
+        kith search coffee --contact ada --since 2026-01-01 --sort date")]
+    Search {
+        /// The query
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+        /// Only conversations with this contact (name, alias or file name; a unique prefix
+        /// is enough)
+        #[arg(long, value_name = "NAME")]
+        contact: Option<String>,
+        /// Only conversations on or after this date
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
+        since: Option<Date>,
+        /// Only conversations on or before this date
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
+        until: Option<Date>,
+        /// Only conversations with this tag
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
+        /// Show at most N hits
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        limit: u64,
+        /// Order hits by relevance or by date (newest first)
+        #[arg(long, value_enum, default_value_t = SortArg::Score)]
+        sort: SortArg,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Contacts whose interests, tags, properties or conversations match a topic
+    Who {
+        /// The topic (same syntax as search)
+        #[arg(required = true, num_args = 1.., value_name = "TOPIC")]
+        topic: Vec<String>,
+        /// Show at most N contacts
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        limit: u64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring the index up to date and print what changed
+    Index {
+        /// Start over from an empty index
+        #[arg(long)]
+        rebuild: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Score,
+    Date,
+}
+
+fn parse_date_arg(text: &str) -> Result<Date, String> {
+    parse_today(text)
 }
 
 fn parse_today(text: &str) -> Result<Date, String> {
@@ -111,6 +171,37 @@ impl Cli {
                 name: name.join(" "),
                 json,
             },
+            Command::Search {
+                query,
+                contact,
+                since,
+                until,
+                tag,
+                limit,
+                sort,
+                json,
+            } => Action::Search {
+                search: crate::index::search::Search {
+                    query: query.join(" "),
+                    contact: None,
+                    since,
+                    until,
+                    tag,
+                    limit: usize::try_from(limit).unwrap_or(usize::MAX),
+                    sort: match sort {
+                        SortArg::Score => crate::index::search::Sort::Score,
+                        SortArg::Date => crate::index::search::Sort::Date,
+                    },
+                },
+                contact,
+                json,
+            },
+            Command::Who { topic, limit, json } => Action::Who {
+                topic: topic.join(" "),
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+                json,
+            },
+            Command::Index { rebuild } => Action::Index { rebuild },
         };
         (flags, action)
     }

@@ -7,12 +7,14 @@
 //! writes a file. [`commands`] glue a [`config::Config`] to both halves; the binary only
 //! parses arguments and turns results into exit codes.
 //!
-//! The seam for the index (a later part): [`vault::load`] hands out every note's text and
-//! its parsed form once, so an indexer can consume the same stream the scheduler does.
+//! The [`index`] keeps, outside the vault, a tantivy index of every interaction and contact
+//! with the vault model beside it: commands ask it for a fresh model (it stats every note and
+//! re-reads only what changed) instead of reading the vault each time.
 
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
+pub mod index;
 pub mod vault;
 pub mod write;

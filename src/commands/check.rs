@@ -9,7 +9,6 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::core::problem::{Problem, Severity};
 use crate::core::render::plural;
-use crate::vault;
 
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -17,7 +16,7 @@ struct CheckJson<'a> {
 }
 
 pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
-    let vault = vault::load(config);
+    let vault = crate::index::model(config)?;
     if json {
         super::print_json(&CheckJson {
             problems: &vault.problems,

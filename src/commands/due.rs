@@ -4,11 +4,10 @@ use std::process::ExitCode;
 
 use crate::config::Config;
 use crate::core::{render, schedule};
-use crate::vault;
 use crate::write::{self, Outcome};
 
 pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
-    let vault = vault::load(config);
+    let vault = crate::index::model(config)?;
     let started = std::time::Instant::now();
     let week = schedule::week(&vault, &config.rules, config.today);
     if config.verbose > 0 {

@@ -14,8 +14,11 @@ use crate::core::render::plural;
 
 mod check;
 mod due;
+mod index;
 mod init;
+mod search;
 mod show;
+mod who;
 
 /// What the user asked for, free of clap types.
 #[derive(Debug, Clone)]
@@ -24,6 +27,13 @@ pub enum Action {
     Check { json: bool },
     Due { write: bool, json: bool },
     Show { name: String, json: bool },
+    Search {
+        search: crate::index::search::Search,
+        contact: Option<String>,
+        json: bool,
+    },
+    Who { topic: String, limit: usize, json: bool },
+    Index { rebuild: bool },
 }
 
 /// Runs an action. `today` is the local date, used unless `--today` was given.
@@ -39,6 +49,13 @@ pub fn run(flags: &Flags, action: Action, today: Date) -> anyhow::Result<ExitCod
         Action::Check { json } => check::run(&config, json),
         Action::Due { write, json } => due::run(&config, write, json),
         Action::Show { name, json } => show::run(&config, &name, json),
+        Action::Search {
+            search,
+            contact,
+            json,
+        } => search::run(&config, search, contact, json),
+        Action::Who { topic, limit, json } => who::run(&config, &topic, limit, json),
+        Action::Index { rebuild } => index::run(&config, rebuild),
     }
 }
 
@@ -95,6 +112,17 @@ pub(crate) fn counts(vault: &Vault) -> String {
         plural(vault.notes as i64, "note"),
         plural(vault.contacts.len() as i64, "contact")
     )
+}
+
+/// With `-v`, what bringing the index up to date did.
+pub(crate) fn report_refresh(config: &Config, fresh: &crate::index::Fresh) {
+    if config.verbose > 0 {
+        eprintln!(
+            "kith: index: {} ({} ms)",
+            index::describe(&fresh.changes),
+            fresh.took.as_millis()
+        );
+    }
 }
 
 /// Hands the vault back when a command is done with it. The process ends right after, and

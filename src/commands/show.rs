@@ -11,7 +11,6 @@ use crate::core::dates::{days_between, ymd};
 use crate::core::model::{self, Contact, Found};
 use crate::core::render::ago;
 use crate::core::schedule::{last_contact, next_due};
-use crate::vault;
 
 /// How many interactions the terminal view lists.
 const RECENT: usize = 10;
@@ -51,7 +50,7 @@ struct ShowJson {
 }
 
 pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> {
-    let vault = vault::load(config);
+    let vault = crate::index::model(config)?;
     super::summary(config, &vault);
     let index = match model::find(&vault, name) {
         Found::One(i) => i,

@@ -9,7 +9,7 @@ use jiff::Span;
 use jiff::civil::Date;
 
 /// The unit of a cadence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Unit {
     Day,
     Week,
@@ -30,7 +30,7 @@ impl Unit {
 }
 
 /// How often to be in touch with someone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cadence {
     /// Check-in reminders are off.
     Never,

@@ -252,3 +252,52 @@ mod tests {
         assert_eq!(add_days(d("9999-12-30"), 10), Date::MAX);
     }
 }
+
+/// Serde for a [`Date`] as one number (`year * 10000 + month * 100 + day`): compact in the
+/// index's cache, where hundreds of thousands of dates are read at once.
+pub mod serde_date {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn pack(d: Date) -> i32 {
+        i32::from(d.year()) * 10_000 + i32::from(d.month()) * 100 + i32::from(d.day())
+    }
+
+    pub fn unpack(n: i32) -> Option<Date> {
+        let year = i16::try_from(n / 10_000).ok()?;
+        let month = i8::try_from(n / 100 % 100).ok()?;
+        let day = i8::try_from(n % 100).ok()?;
+        Date::new(year, month, day).ok()
+    }
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(pack(*d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let n = i32::deserialize(d)?;
+        unpack(n).ok_or_else(|| serde::de::Error::custom(format!("{n} is not a date")))
+    }
+}
+
+/// Serde for an optional [`Date`]; see [`serde_date`].
+pub mod serde_opt_date {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&super::serde_date::pack(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        match Option::<i32>::deserialize(d)? {
+            None => Ok(None),
+            Some(n) => super::serde_date::unpack(n)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a date"))),
+        }
+    }
+}

@@ -197,11 +197,62 @@ impl<'de> Deserialize<'de> for Yaml {
 
 /// One property as written: its key, value and the 1-based line of its value within the
 /// YAML text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RawProperty {
     pub key: String,
+    #[serde(with = "yaml_cache")]
     pub value: Yaml,
     pub line: usize,
+}
+
+/// Serde for a [`Yaml`] value in kith's own cache (a binary format that cannot read
+/// self-describing data the way [`Yaml`]'s own `Deserialize` does for YAML text).
+mod yaml_cache {
+    use super::Yaml;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Repr {
+        Null,
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Str(String),
+        Seq(Vec<Repr>),
+        Map(Vec<(String, Repr)>),
+    }
+
+    fn to_repr(y: &Yaml) -> Repr {
+        match y {
+            Yaml::Null => Repr::Null,
+            Yaml::Bool(b) => Repr::Bool(*b),
+            Yaml::Int(i) => Repr::Int(*i),
+            Yaml::Float(f) => Repr::Float(*f),
+            Yaml::Str(s) => Repr::Str(s.clone()),
+            Yaml::Seq(v) => Repr::Seq(v.iter().map(to_repr).collect()),
+            Yaml::Map(m) => Repr::Map(m.iter().map(|(k, v)| (k.clone(), to_repr(v))).collect()),
+        }
+    }
+
+    fn from_repr(r: Repr) -> Yaml {
+        match r {
+            Repr::Null => Yaml::Null,
+            Repr::Bool(b) => Yaml::Bool(b),
+            Repr::Int(i) => Yaml::Int(i),
+            Repr::Float(f) => Yaml::Float(f),
+            Repr::Str(s) => Yaml::Str(s),
+            Repr::Seq(v) => Yaml::Seq(v.into_iter().map(from_repr).collect()),
+            Repr::Map(m) => Yaml::Map(m.into_iter().map(|(k, v)| (k, from_repr(v))).collect()),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(y: &Yaml, s: S) -> Result<S::Ok, S::Error> {
+        to_repr(y).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Yaml, D::Error> {
+        Repr::deserialize(d).map(from_repr)
+    }
 }
 
 /// The top level of a front-matter block: a mapping of properties, in order.
@@ -596,7 +647,7 @@ pub fn parse_yaml_full(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
 }
 
 /// A birthday: the year may be unknown (`--07-14` or `07-14`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Birthday {
     pub year: Option<i16>,
     pub month: i8,

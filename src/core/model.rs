@@ -5,9 +5,11 @@
 //! case-insensitively and across Unicode normal forms. Pure: no file system, no clock.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use jiff::civil::{Date, Weekday};
 
@@ -92,7 +94,7 @@ impl Rules {
 }
 
 /// Whether kith reminds you of a contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {
     Active,
     Dormant,
@@ -110,15 +112,17 @@ impl Status {
 }
 
 /// A yearly anniversary: `YYYY-MM-DD what`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestone {
+    #[serde(with = "crate::core::dates::serde_date")]
     pub date: Date,
     pub what: String,
 }
 
 /// One conversation with a contact: an entry in its own log, or a mention in a dated note.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interaction {
+    #[serde(with = "crate::core::dates::serde_date")]
     pub date: Date,
     pub title: String,
     /// Its first line as written; see [`Interaction::summary`].
@@ -131,6 +135,9 @@ pub struct Interaction {
     pub tags: Vec<String>,
     /// A mention from another note rather than an entry in the contact's own log.
     pub mention: bool,
+    /// Where its text is in the file at `path`: byte ranges (the entry; for a mention, the
+    /// blocks that link the contact).
+    pub body: Vec<Range<usize>>,
 }
 
 impl Interaction {
@@ -141,18 +148,19 @@ impl Interaction {
 }
 
 /// A task that belongs to a contact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactTask {
     /// Where it is written.
     pub path: Arc<str>,
     pub line: usize,
     pub open: bool,
     pub text: String,
+    #[serde(with = "crate::core::dates::serde_opt_date")]
     pub due: Option<Date>,
 }
 
 /// A contact and everything kith knows of it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Contact {
     /// Path relative to the root, with `/`: the contact's identity.
     pub path: String,
@@ -164,9 +172,11 @@ pub struct Contact {
     pub tier: String,
     pub cadence: Cadence,
     pub status: Status,
+    #[serde(with = "crate::core::dates::serde_opt_date")]
     pub last_contact_property: Option<Date>,
     pub birthday: Option<Birthday>,
     pub milestones: Vec<Milestone>,
+    #[serde(with = "crate::core::dates::serde_opt_date")]
     pub snooze_until: Option<Date>,
     /// Values of `tags` and `interests`, lower case, without contact tags; sorted.
     pub topics: Vec<String>,
@@ -205,7 +215,7 @@ impl Contact {
 }
 
 /// The whole vault, as the scheduler sees it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Vault {
     /// Sorted by path.
     pub contacts: Vec<Contact>,
@@ -522,6 +532,7 @@ fn add_mentions(
         tags.sort();
         tags.dedup();
         let line = blocks.first().map_or(*link_line, |&b| note.blocks[b].line);
+        let body = blocks.iter().map(|&b| note.blocks[b].range.clone()).collect();
         let summary = texts.first().map(|t| t.to_string()).unwrap_or_default();
         mentioned[ci] = true;
         contacts[ci].interactions.push(Interaction {
@@ -532,6 +543,7 @@ fn add_mentions(
             line,
             tags,
             mention: true,
+            body,
         });
     }
 }
@@ -784,6 +796,7 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
                 t
             },
             mention: false,
+            body: vec![e.range.clone()],
         })
         .collect();
 

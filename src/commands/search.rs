@@ -1,0 +1,147 @@
+//! `kith search`: past conversations matching a query, best first (or newest first).
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::config::{Config, UsageError};
+use crate::core::dates::ymd;
+use crate::core::model::{self, Found};
+use crate::index::search::{self, Hit, Search};
+use crate::index::{self, Need};
+
+#[derive(Serialize)]
+struct SearchJson<'a> {
+    query: &'a str,
+    total: usize,
+    hits: Vec<HitJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HitJson<'a> {
+    contact: &'a str,
+    path: &'a str,
+    line: u64,
+    date: Option<String>,
+    title: &'a str,
+    snippet: &'a str,
+    score: f32,
+    /// The contact's note (kith's addition).
+    contact_path: &'a str,
+    /// Byte ranges of the matched words in `snippet` (kith's addition).
+    highlights: Vec<[usize; 2]>,
+}
+
+/// Resolves `--contact NAME` to a contact's path, as `kith show` does.
+fn contact_path(vault: &model::Vault, name: &str) -> Result<String, ExitCode> {
+    match model::find(vault, name) {
+        Found::One(i) => Ok(vault.contacts[i].path.clone()),
+        Found::None => {
+            eprintln!("kith: no contact matches `{name}`");
+            Err(ExitCode::from(1))
+        }
+        Found::Many(candidates) => {
+            let mut msg = format!("kith: `{name}` matches more than one contact:\n");
+            for i in candidates {
+                let c = &vault.contacts[i];
+                let _ = writeln!(msg, "  {} ({})", c.name, c.path);
+            }
+            eprint!("{msg}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn run(config: &Config, mut q: Search, contact: Option<String>, json: bool) -> anyhow::Result<ExitCode> {
+    if let (Some(a), Some(b)) = (q.since, q.until) {
+        if a > b {
+            return Err(UsageError(format!("--since {} is after --until {}", ymd(a), ymd(b))).into());
+        }
+    }
+    let need = Need {
+        model: contact.is_some(),
+        index: true,
+        rebuild: false,
+    };
+    let fresh = index::refresh(config, need)?;
+    super::report_refresh(config, &fresh);
+    if let Some(name) = &contact {
+        match contact_path(&fresh.vault, name) {
+            Ok(path) => q.contact = Some(path),
+            Err(code) => return Ok(code),
+        }
+    }
+    let Some(searchable) = &fresh.index else {
+        anyhow::bail!("the index could not be opened");
+    };
+    let started = std::time::Instant::now();
+    let (total, hits) = search::search(searchable, &q).map_err(|e| UsageError(e.0))?;
+    if config.verbose > 0 {
+        eprintln!("kith: query and snippets in {:?}", started.elapsed());
+    }
+    if json {
+        super::print_json(&SearchJson {
+            query: &q.query,
+            total,
+            hits: hits
+                .iter()
+                .map(|h| HitJson {
+                    contact: &h.contact,
+                    path: &h.path,
+                    line: h.line,
+                    date: h.date.map(ymd),
+                    title: &h.title,
+                    snippet: &h.snippet,
+                    score: h.score,
+                    contact_path: &h.contact_path,
+                    highlights: h.highlights.iter().map(|r| [r.start, r.end]).collect(),
+                })
+                .collect(),
+        })?;
+    } else {
+        super::print_text(config, &text(&hits))?;
+    }
+    if !config.quiet {
+        let shown = hits.len();
+        if total == 0 {
+            eprintln!("kith: no conversation matches");
+        } else if shown < total {
+            eprintln!("kith: {shown} of {total} matches (--limit N shows more)");
+        } else {
+            eprintln!("kith: {total} {}", if total == 1 { "match" } else { "matches" });
+        }
+    }
+    std::mem::forget(fresh);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Hits for a terminal: date, contact and title; where; the snippet, matched words in bold.
+fn text(hits: &[Hit]) -> String {
+    const BOLD: anstyle::Style = anstyle::Style::new().bold();
+    const DIM: anstyle::Style = anstyle::Style::new().dimmed();
+    const MATCH: anstyle::Style = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+    let mut out = String::new();
+    for (n, h) in hits.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let date = h.date.map_or_else(|| "----------".to_string(), ymd);
+        let _ = writeln!(out, "{BOLD}{date}  {}{BOLD:#}  {}", h.contact, h.title);
+        let _ = writeln!(out, "  {DIM}{}:{}{DIM:#}", h.path, h.line);
+        if !h.snippet.is_empty() {
+            let mut line = String::from("  ");
+            let mut pos = 0;
+            for r in &h.highlights {
+                line.push_str(&h.snippet[pos..r.start]);
+                let _ = write!(line, "{MATCH}{}{MATCH:#}", &h.snippet[r.clone()]);
+                pos = r.end;
+            }
+            line.push_str(&h.snippet[pos..]);
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    out
+}
