@@ -7,9 +7,16 @@ use crate::core::{render, schedule};
 use crate::write::{self, Outcome};
 
 pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
-    let vault = crate::index::model(config)?;
+    let (mut vault, summaries) = crate::index::model(config)?;
     let started = std::time::Instant::now();
     let week = schedule::week(&vault, &config.rules, config.today);
+    // The model may come from the cache without its summaries: read the few shown.
+    let shown: Vec<(usize, usize)> = week
+        .check_ins
+        .iter()
+        .filter_map(|c| c.last_interaction.map(|i| (c.contact, i)))
+        .collect();
+    summaries.fill(&mut vault, &shown)?;
     if config.verbose > 0 {
         eprintln!("kith: scheduled the week in {:?}", started.elapsed());
     }

@@ -50,7 +50,7 @@ struct ShowJson {
 }
 
 pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> {
-    let vault = crate::index::model(config)?;
+    let (mut vault, summaries) = crate::index::model(config)?;
     super::summary(config, &vault);
     let index = match model::find(&vault, name) {
         Found::One(i) => i,
@@ -68,6 +68,11 @@ pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> 
             return Ok(ExitCode::from(1));
         }
     };
+    let all: Vec<(usize, usize)> = (0..vault.contacts[index].interactions.len())
+        .map(|i| (index, i))
+        .collect();
+    summaries.fill(&mut vault, &all)?;
+    summaries.fill_properties(config, &mut vault, index);
     let c = &vault.contacts[index];
     let today = config.today;
     let last = last_contact(c, today);

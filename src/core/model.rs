@@ -136,7 +136,8 @@ pub struct Interaction {
     /// A mention from another note rather than an entry in the contact's own log.
     pub mention: bool,
     /// Where its text is in the file at `path`: byte ranges (the entry; for a mention, the
-    /// blocks that link the contact).
+    /// blocks that link the contact). Only indexing needs it: not kept in the model cache.
+    #[serde(skip)]
     pub body: Vec<Range<usize>>,
 }
 
@@ -180,7 +181,9 @@ pub struct Contact {
     pub snooze_until: Option<Date>,
     /// Values of `tags` and `interests`, lower case, without contact tags; sorted.
     pub topics: Vec<String>,
-    /// The front-matter as written.
+    /// The front-matter as written. Only `show` needs it: not kept in the model cache (it
+    /// reads the note again).
+    #[serde(skip)]
     pub properties: Vec<RawProperty>,
     /// Sorted by date, then path, then line.
     pub interactions: Vec<Interaction>,

@@ -38,9 +38,11 @@ use state::{ContactKey, FileKind, FileState, Manifest, Model, StateError};
 const LOCK_FILE: &str = "kith.lock";
 const MANIFEST_FILE: &str = "manifest.bin";
 const MODEL_FILE: &str = "model.bin";
+const SUMMARIES_FILE: &str = "summaries.bin";
 const TANTIVY_DIR: &str = "tantivy";
-/// Memory for tantivy's indexing: one thread, a bounded arena.
-const WRITER_MEMORY: usize = 40_000_000;
+/// Tantivy's indexing threads and their memory (shared; at least 15 MB per thread).
+const INDEX_THREADS: usize = 2;
+const WRITER_MEMORY: usize = 60_000_000;
 /// How long a writer waits for another to finish before working from what is there.
 const LOCK_WAIT: Duration = Duration::from_secs(3);
 
@@ -90,10 +92,60 @@ impl Changes {
 /// A fresh view of the vault: the model, and the index to search.
 pub struct Fresh {
     pub vault: Vault,
+    /// Where the interactions' summaries are when the model came from the cache without them.
+    pub summaries: Summaries,
     pub manifest: Manifest,
     pub index: Option<Searchable>,
     pub changes: Changes,
     pub took: Duration,
+}
+
+/// The summaries of a model read from the cache: left in their own file until asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Summaries(Option<(PathBuf, u64)>);
+
+impl Summaries {
+    /// Fills in the summaries of the interactions at `wanted` (contact, interaction).
+    pub fn fill(&self, vault: &mut Vault, wanted: &[(usize, usize)]) -> anyhow::Result<()> {
+        let Some((path, generation)) = &self.0 else {
+            return Ok(());
+        };
+        let mut starts = Vec::with_capacity(vault.contacts.len());
+        let mut n = 0;
+        for c in &vault.contacts {
+            starts.push(n);
+            n += c.interactions.len();
+        }
+        let valid: Vec<(usize, usize)> = wanted
+            .iter()
+            .copied()
+            .filter(|&(c, i)| vault.contacts.get(c).is_some_and(|c| i < c.interactions.len()))
+            .collect();
+        let at: Vec<usize> = valid.iter().map(|&(c, i)| starts[c] + i).collect();
+        let texts = state::read_summaries(path, SCHEMA_VERSION, *generation, &at)
+            .map_err(|e| anyhow::anyhow!("the index's summaries {e} (run `kith index --rebuild`)"))?;
+        for ((c, i), text) in valid.into_iter().zip(texts) {
+            vault.contacts[c].interactions[i].summary_raw = text;
+        }
+        Ok(())
+    }
+
+    /// Fills in a contact's properties (not kept in the cache) by reading its note again.
+    pub fn fill_properties(&self, config: &Config, vault: &mut Vault, contact: usize) {
+        if self.0.is_none() {
+            return;
+        }
+        let Some(c) = vault.contacts.get_mut(contact) else {
+            return;
+        };
+        let file = NoteFile {
+            rel: c.path.clone(),
+            abs: config.vault.join(&c.path),
+        };
+        if let Ok(text) = vault::read_note(&file) {
+            c.properties = note::parse(&c.path, &text, &config.rules.contacts).properties;
+        }
+    }
 }
 
 /// An opened index, ready to search.
@@ -194,12 +246,58 @@ impl Store {
         state::read(&self.path(MANIFEST_FILE), SCHEMA_VERSION)
     }
 
-    fn read_model(&self, generation: u64) -> Result<Vault, StateError> {
+    fn read_model(&self, generation: u64) -> Result<(Vault, Summaries), StateError> {
         let m: Model = state::read(&self.path(MODEL_FILE), SCHEMA_VERSION)?;
         if m.generation != generation {
             return Err(StateError::Damaged("model and manifest differ".into()));
         }
-        Ok(m.vault)
+        let mut vault = m.vault;
+        // Own log entries were written without their path: it is the contact's.
+        for c in &mut vault.contacts {
+            let own: std::sync::Arc<str> = std::sync::Arc::from(c.path.as_str());
+            for i in &mut c.interactions {
+                if i.path.is_empty() {
+                    i.path = std::sync::Arc::clone(&own);
+                }
+            }
+        }
+        let summaries = Summaries(Some((self.path(SUMMARIES_FILE), generation)));
+        Ok((vault, summaries))
+    }
+
+    /// Writes the model, its summaries apart and own entries without their (the contact's)
+    /// path, so that reading it back is quick.
+    fn write_model(&self, vault: &mut Vault, generation: u64) -> Result<(), StateError> {
+        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+        let mut texts = Vec::new();
+        let mut paths = Vec::new();
+        for c in &mut vault.contacts {
+            for i in &mut c.interactions {
+                texts.push(std::mem::take(&mut i.summary_raw));
+                if !i.mention {
+                    paths.push(std::mem::replace(&mut i.path, std::sync::Arc::clone(&empty)));
+                }
+            }
+        }
+        let model = Model {
+            generation,
+            vault: std::mem::take(vault),
+        };
+        let written = state::write(&self.path(MODEL_FILE), SCHEMA_VERSION, &model).and_then(|()| {
+            state::write_summaries(&self.path(SUMMARIES_FILE), SCHEMA_VERSION, generation, &texts)
+        });
+        *vault = model.vault;
+        let mut texts = texts.into_iter();
+        let mut paths = paths.into_iter();
+        for c in &mut vault.contacts {
+            for i in &mut c.interactions {
+                i.summary_raw = texts.next().unwrap_or_default();
+                if !i.mention {
+                    i.path = paths.next().unwrap_or_else(|| std::sync::Arc::from(c.path.as_str()));
+                }
+            }
+        }
+        written
     }
 
     /// The tantivy files and their sizes, sorted.
@@ -352,6 +450,7 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
         }
         return Ok(Fresh {
             vault,
+            summaries: Summaries::default(),
             manifest,
             index,
             changes: Changes {
@@ -401,14 +500,15 @@ fn try_unchanged(
     } else {
         None
     };
-    let vault = if need.model {
+    let (vault, summaries) = if need.model {
         store.read_model(manifest.generation).ok()?
     } else {
-        Vault::default()
+        (Vault::default(), Summaries::default())
     };
     let _ = config;
     Some(Fresh {
         vault,
+        summaries,
         manifest,
         index,
         changes: Changes::default(),
@@ -531,6 +631,7 @@ fn update(
 
     // Read and parse every note on both cores. (An unchanged note is parsed again too: the
     // model is rebuilt whole, since links between notes decide where mentions go.)
+    let mut phases = Phases::new(config);
     let reads: Vec<Read> = stats
         .par_iter()
         .map(|s| {
@@ -540,6 +641,7 @@ fn update(
         })
         .collect();
 
+    phases.mark("read+parse");
     // What changed, by path and by content.
     let old_files: HashMap<&str, &FileState> =
         old.files.iter().map(|f| (f.rel.as_str(), f)).collect();
@@ -591,6 +693,7 @@ fn update(
     vault.problems.append(&mut problems);
     problem::sort(&mut vault.problems);
 
+    phases.mark("model");
     // The documents: rewritten for every file whose fingerprint changed.
     let sources = docs::Sources::new(&vault);
     for f in &mut files {
@@ -607,6 +710,7 @@ fn update(
         .map(|f| f.rel.as_str())
         .collect();
 
+    phases.mark("fingerprints");
     let generation = old.generation.wrapping_add(1).max(1);
     let index = if fresh_start {
         create_index(store)?
@@ -616,35 +720,31 @@ fn update(
     schema::register(&index);
     let (_, fields) = schema::build();
     let mut writer: tantivy::IndexWriter = index
-        .writer_with_num_threads(1, WRITER_MEMORY)
+        .writer_with_num_threads(INDEX_THREADS, WRITER_MEMORY)
         .context("cannot open the index for writing")?;
     let by_rel: HashMap<&str, &Stat> = stats.iter().map(|s| (s.file.rel.as_str(), s)).collect();
     for rel in gone.iter().copied().chain(stale.iter().filter(|_| !fresh_start).map(|f| f.rel.as_str())) {
         writer.delete_term(Term::from_field_text(fields.path, rel));
     }
-    let written = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<anyhow::Result<()>> = stale
-        .par_iter()
-        .filter(|f| f.docs != 0)
-        .map(|f| {
-            let Some(stat) = by_rel.get(f.rel.as_str()) else {
-                return Ok(());
-            };
-            // Read again: the text was dropped after parsing to keep memory flat.
-            let Ok(text) = vault::read_note(&stat.file) else {
-                return Ok(());
-            };
-            for doc in sources.documents(&f.rel, &text, &fields) {
-                writer.add_document(doc)?;
-                written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            Ok(())
-        })
-        .collect();
-    for r in results {
-        r.context("cannot write to the index")?;
+    // One producer (reading a note and making its documents is cheap) feeding tantivy's
+    // indexing threads, which do the real work (tokenizing, stemming): more producers only
+    // spin on the full channel and take the cores away from them.
+    let mut written = 0;
+    for f in stale.iter().filter(|f| f.docs != 0) {
+        let Some(stat) = by_rel.get(f.rel.as_str()) else {
+            continue;
+        };
+        // Read again: the text was dropped after parsing to keep memory flat.
+        let Ok(text) = vault::read_note(&stat.file) else {
+            continue;
+        };
+        for doc in sources.documents(&f.rel, &text, &fields) {
+            writer.add_document(doc).context("cannot write to the index")?;
+            written += 1;
+        }
     }
-    changes.docs_written = written.into_inner();
+    changes.docs_written = written;
+    phases.mark("documents");
     let mut prepared_commit = writer.prepare_commit().context("cannot commit the index")?;
     prepared_commit.set_payload(&payload(generation));
     prepared_commit.commit().context("cannot commit the index")?;
@@ -652,6 +752,7 @@ fn update(
         .wait_merging_threads()
         .context("cannot finish merging the index")?;
     progress.finish();
+    phases.mark("commit+merge");
 
     let contacts = vault
         .contacts
@@ -671,21 +772,20 @@ fn update(
         index_files: store.index_files(),
         contacts,
     };
-    let model = Model {
-        generation,
-        vault,
-    };
-    state::write(&store.path(MODEL_FILE), SCHEMA_VERSION, &model)
+    store
+        .write_model(&mut vault, generation)
         .context("cannot write the model cache")?;
     state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest)
         .context("cannot write the index manifest")?;
+    phases.mark("caches");
     let index = if need.index {
         Some(searchable(index).context("cannot open the index")?)
     } else {
         None
     };
     Ok(Fresh {
-        vault: model.vault,
+        vault,
+        summaries: Summaries::default(),
         manifest,
         index,
         changes,
@@ -715,9 +815,32 @@ fn create_index(store: &Store) -> anyhow::Result<Index> {
     }
     let _ = std::fs::remove_file(store.path(MANIFEST_FILE));
     let _ = std::fs::remove_file(store.path(MODEL_FILE));
+    let _ = std::fs::remove_file(store.path(SUMMARIES_FILE));
     std::fs::create_dir_all(&dir).context("cannot create the index folder")?;
     let (schema, _) = schema::build();
     Index::create_in_dir(&dir, schema).context("cannot create the index")
+}
+
+/// Timings of an update's phases, on stderr with `-v`.
+struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn new(config: &Config) -> Self {
+        Self {
+            on: config.verbose > 0,
+            last: Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, what: &str) {
+        if self.on {
+            eprintln!("kith: index update: {what} {:?}", self.last.elapsed());
+            self.last = Instant::now();
+        }
+    }
 }
 
 /// A progress bar on stderr, shown only on a terminal and only once the work has taken
@@ -769,7 +892,7 @@ impl Progress {
 /// The model of the vault for commands that do not search: from the cache when it is
 /// fresh, else brought up to date. If the index folder cannot be used (a read-only cache,
 /// say), the vault is read directly, with one line saying why.
-pub fn model(config: &Config) -> anyhow::Result<Vault> {
+pub fn model(config: &Config) -> anyhow::Result<(Vault, Summaries)> {
     let need = Need {
         model: true,
         index: false,
@@ -780,14 +903,14 @@ pub fn model(config: &Config) -> anyhow::Result<Vault> {
             if config.verbose > 0 {
                 eprintln!("kith: model ready in {:?}", fresh.took);
             }
-            Ok(fresh.vault)
+            Ok((fresh.vault, fresh.summaries))
         }
         Err(err) if err.downcast_ref::<crate::config::UsageError>().is_some() => Err(err),
         Err(err) => {
             if !config.quiet {
                 eprintln!("kith: warning: the index cannot be used ({err:#}); reading the vault");
             }
-            Ok(vault::load(config))
+            Ok((vault::load(config), Summaries::default()))
         }
     }
 }

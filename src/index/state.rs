@@ -178,3 +178,75 @@ mod tests {
         ));
     }
 }
+
+/// The summaries of every interaction, apart from the model: `kith due` needs a handful, so
+/// they are read one by one from this file instead of being loaded with the model.
+///
+/// Layout: the header, the generation, the count `n`, `n + 1` offsets (u64, little-endian)
+/// into the text that follows, then the texts.
+pub fn write_summaries(path: &Path, schema: u32, generation: u64, texts: &[String]) -> Result<(), StateError> {
+    let mut out = header(schema);
+    out.extend_from_slice(&generation.to_le_bytes());
+    out.extend_from_slice(&(texts.len() as u64).to_le_bytes());
+    let mut offset = 0u64;
+    out.extend_from_slice(&offset.to_le_bytes());
+    for t in texts {
+        offset += t.len() as u64;
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    for t in texts {
+        out.extend_from_slice(t.as_bytes());
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let result = std::fs::write(&tmp, &out).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(result?)
+}
+
+/// Reads the summaries at `wanted` (indexes in model order) from a file written by
+/// [`write_summaries`] for `generation`.
+pub fn read_summaries(
+    path: &Path,
+    schema: u32,
+    generation: u64,
+    wanted: &[usize],
+) -> Result<Vec<String>, StateError> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let mut read_at = |buf: &mut [u8], at: u64| -> std::io::Result<()> {
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(buf)
+    };
+    let head = header(schema);
+    let mut buf = vec![0u8; head.len() + 16];
+    read_at(&mut buf, 0)?;
+    if buf[..head.len()] != head[..] {
+        return Err(StateError::Version);
+    }
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+    if word(&buf[head.len()..head.len() + 8]) != generation {
+        return Err(StateError::Damaged("summaries and manifest differ".into()));
+    }
+    let count = word(&buf[head.len() + 8..]);
+    let offsets_at = (head.len() + 16) as u64;
+    let texts_at = offsets_at + (count + 1) * 8;
+    let len = std::fs::metadata(path)?.len();
+    let mut out = Vec::with_capacity(wanted.len());
+    for &i in wanted {
+        if i as u64 >= count {
+            return Err(StateError::Damaged("summary out of range".into()));
+        }
+        let mut pair = [0u8; 16];
+        read_at(&mut pair, offsets_at + i as u64 * 8)?;
+        let (start, end) = (word(&pair[..8]), word(&pair[8..]));
+        if start > end || texts_at + end > len {
+            return Err(StateError::Damaged("summary out of range".into()));
+        }
+        let mut text = vec![0u8; usize::try_from(end - start).unwrap_or(0)];
+        read_at(&mut text, texts_at + start)?;
+        out.push(String::from_utf8(text).map_err(|e| StateError::Damaged(e.to_string()))?);
+    }
+    Ok(out)
+}
