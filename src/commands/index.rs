@@ -45,6 +45,9 @@ pub fn describe(c: &Changes) -> String {
     if c.stale {
         out.push_str(" (another kith is updating the index: shown as it is)");
     }
-    out.push_str(&format!("; {}", plural(c.docs_written as i64, "document") + " written"));
+    out.push_str(&format!(
+        "; {}",
+        plural(c.docs_written as i64, "document") + " written"
+    ));
     out
 }

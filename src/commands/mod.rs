@@ -23,17 +23,33 @@ mod who;
 /// What the user asked for, free of clap types.
 #[derive(Debug, Clone)]
 pub enum Action {
-    Init { dir: Option<PathBuf> },
-    Check { json: bool },
-    Due { write: bool, json: bool },
-    Show { name: String, json: bool },
+    Init {
+        dir: Option<PathBuf>,
+    },
+    Check {
+        json: bool,
+    },
+    Due {
+        write: bool,
+        json: bool,
+    },
+    Show {
+        name: String,
+        json: bool,
+    },
     Search {
         search: crate::index::search::Search,
         contact: Option<String>,
         json: bool,
     },
-    Who { topic: String, limit: usize, json: bool },
-    Index { rebuild: bool },
+    Who {
+        topic: String,
+        limit: usize,
+        json: bool,
+    },
+    Index {
+        rebuild: bool,
+    },
 }
 
 /// Runs an action. `today` is the local date, used unless `--today` was given.

@@ -53,11 +53,16 @@ fn contact_path(vault: &model::Vault, name: &str) -> Result<String, ExitCode> {
     }
 }
 
-pub fn run(config: &Config, mut q: Search, contact: Option<String>, json: bool) -> anyhow::Result<ExitCode> {
-    if let (Some(a), Some(b)) = (q.since, q.until) {
-        if a > b {
-            return Err(UsageError(format!("--since {} is after --until {}", ymd(a), ymd(b))).into());
-        }
+pub fn run(
+    config: &Config,
+    mut q: Search,
+    contact: Option<String>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    if let (Some(a), Some(b)) = (q.since, q.until)
+        && a > b
+    {
+        return Err(UsageError(format!("--since {} is after --until {}", ymd(a), ymd(b))).into());
     }
     let need = Need {
         model: contact.is_some(),
@@ -109,7 +114,10 @@ pub fn run(config: &Config, mut q: Search, contact: Option<String>, json: bool) 
         } else if shown < total {
             eprintln!("kith: {shown} of {total} matches (--limit N shows more)");
         } else {
-            eprintln!("kith: {total} {}", if total == 1 { "match" } else { "matches" });
+            eprintln!(
+                "kith: {total} {}",
+                if total == 1 { "match" } else { "matches" }
+            );
         }
     }
     std::mem::forget(fresh);

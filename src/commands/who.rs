@@ -37,7 +37,12 @@ pub fn run(config: &Config, topic: &str, limit: usize, json: bool) -> anyhow::Re
     let Some(searchable) = &fresh.index else {
         anyhow::bail!("the index could not be opened");
     };
-    let paths: Vec<String> = fresh.manifest.contacts.iter().map(|c| c.path.clone()).collect();
+    let paths: Vec<String> = fresh
+        .manifest
+        .contacts
+        .iter()
+        .map(|c| c.path.clone())
+        .collect();
     let names: HashMap<&str, &str> = fresh
         .manifest
         .contacts
@@ -52,7 +57,10 @@ pub fn run(config: &Config, topic: &str, limit: usize, json: bool) -> anyhow::Re
         let contacts = hits
             .iter()
             .map(|h| ContactJson {
-                contact: names.get(h.contact_path.as_str()).copied().unwrap_or(&h.contact_path),
+                contact: names
+                    .get(h.contact_path.as_str())
+                    .copied()
+                    .unwrap_or(&h.contact_path),
                 path: &h.contact_path,
                 score: h.score,
                 matched: &h.matched,
@@ -66,10 +74,10 @@ pub fn run(config: &Config, topic: &str, limit: usize, json: bool) -> anyhow::Re
         let mut out = String::new();
         for h in &hits {
             let mut matched: Vec<String> = h.matched.iter().map(|m| m.to_string()).collect();
-            if let Some(last) = matched.last_mut() {
-                if last == "conversations" {
-                    *last = crate::core::render::plural(i64::from(h.conversations), "conversation");
-                }
+            if let Some(last) = matched.last_mut()
+                && last == "conversations"
+            {
+                *last = crate::core::render::plural(i64::from(h.conversations), "conversation");
             }
             let _ = writeln!(
                 out,
@@ -85,7 +93,10 @@ pub fn run(config: &Config, topic: &str, limit: usize, json: bool) -> anyhow::Re
         if total == 0 {
             eprintln!("kith: no contact matches");
         } else if hits.len() < total {
-            eprintln!("kith: {} of {total} contacts (--limit N shows more)", hits.len());
+            eprintln!(
+                "kith: {} of {total} contacts (--limit N shows more)",
+                hits.len()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -593,10 +593,10 @@ fn last_wins(mut props: Vec<RawProperty>) -> Vec<RawProperty> {
 
 /// Parses a front-matter block's YAML into its properties, in order.
 pub fn parse_yaml(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
-    if yaml.len() <= MAX_FRONT_MATTER_BYTES {
-        if let Some(props) = parse_simple(yaml) {
-            return Ok(last_wins(props));
-        }
+    if yaml.len() <= MAX_FRONT_MATTER_BYTES
+        && let Some(props) = parse_simple(yaml)
+    {
+        return Ok(last_wins(props));
     }
     parse_yaml_full(yaml)
 }

@@ -288,10 +288,10 @@ impl Resolver {
         let target = without_md(link.target.trim());
         if link.markdown {
             let folder = from.rsplit_once('/').map_or("", |(f, _)| f);
-            if let Some(joined) = join_relative(folder, target) {
-                if let Some(hit) = self.by_path.get(&fold_key(&joined)) {
-                    return *hit;
-                }
+            if let Some(joined) = join_relative(folder, target)
+                && let Some(hit) = self.by_path.get(&fold_key(&joined))
+            {
+                return *hit;
             }
             if let Some(hit) = self.by_path.get(&fold_key(target.trim_start_matches('/'))) {
                 return *hit;
@@ -501,10 +501,10 @@ fn add_mentions(
             order.push(key);
             (Vec::new(), link.line)
         });
-        if let Some(b) = link.block {
-            if !group.0.contains(&b) {
-                group.0.push(b);
-            }
+        if let Some(b) = link.block
+            && !group.0.contains(&b)
+        {
+            group.0.push(b);
         }
     }
     for key in order {
@@ -535,7 +535,10 @@ fn add_mentions(
         tags.sort();
         tags.dedup();
         let line = blocks.first().map_or(*link_line, |&b| note.blocks[b].line);
-        let body = blocks.iter().map(|&b| note.blocks[b].range.clone()).collect();
+        let body = blocks
+            .iter()
+            .map(|&b| note.blocks[b].range.clone())
+            .collect();
         let summary = texts.first().map(|t| t.to_string()).unwrap_or_default();
         mentioned[ci] = true;
         contacts[ci].interactions.push(Interaction {

@@ -401,12 +401,12 @@ fn after_list_marker(line: &str) -> (&str, Option<char>) {
     };
     let after = after.trim_start_matches([' ', '\t']);
     let mut chars = after.chars();
-    if chars.next() == Some('[') {
-        if let (Some(mark), Some(']')) = (chars.next(), chars.next()) {
-            let rest = chars.as_str();
-            if rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']) {
-                return (rest.trim_start_matches([' ', '\t']), Some(mark));
-            }
+    if chars.next() == Some('[')
+        && let (Some(mark), Some(']')) = (chars.next(), chars.next())
+    {
+        let rest = chars.as_str();
+        if rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']) {
+            return (rest.trim_start_matches([' ', '\t']), Some(mark));
         }
     }
     (after, None)
@@ -674,10 +674,11 @@ impl<'a> BodyWalker<'a> {
                 }
             }
             Tag::List(_) => {
-                if let Some(top) = self.frames.last_mut() {
-                    if top.kind == FrameKind::Item && top.own_end.is_none() {
-                        top.own_end = Some(range.start);
-                    }
+                if let Some(top) = self.frames.last_mut()
+                    && top.kind == FrameKind::Item
+                    && top.own_end.is_none()
+                {
+                    top.own_end = Some(range.start);
                 }
                 self.push_frame(FrameKind::Other, range);
             }
@@ -874,10 +875,10 @@ impl<'a> BodyWalker<'a> {
         // A task's links, in order.
         if let Some(task) = self.items.last().map(|&i| &self.frames[i]) {
             let own_end = task.own_end.unwrap_or(task.range.end);
-            if let Some(t) = task.task {
-                if range.start < own_end {
-                    self.note.tasks[t].links.push(target.clone());
-                }
+            if let Some(t) = task.task
+                && range.start < own_end
+            {
+                self.note.tasks[t].links.push(target.clone());
             }
         }
         let block = if self.note.is_contact {

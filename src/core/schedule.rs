@@ -191,54 +191,54 @@ pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
         }
         if c.status == Status::Active && !has_planned {
             let last = last_contact(c, today);
-            if let Some(due) = next_due_after(c, last, today) {
-                if due <= end {
-                    let reason = if last.is_none() {
-                        Reason::Never
-                    } else if due < today {
-                        Reason::Overdue
+            if let Some(due) = next_due_after(c, last, today)
+                && due <= end
+            {
+                let reason = if last.is_none() {
+                    Reason::Never
+                } else if due < today {
+                    Reason::Overdue
+                } else {
+                    Reason::Due
+                };
+                check_ins.push(CheckIn {
+                    contact: ci,
+                    reason,
+                    next_due: due,
+                    days_overdue: if reason == Reason::Overdue {
+                        days_between(due, today)
                     } else {
-                        Reason::Due
-                    };
-                    check_ins.push(CheckIn {
-                        contact: ci,
-                        reason,
-                        next_due: due,
-                        days_overdue: if reason == Reason::Overdue {
-                            days_between(due, today)
-                        } else {
-                            0
-                        },
-                        last_contact: last,
-                        last_interaction: last_interaction(c, today),
-                        open_tasks: (0..c.tasks.len()).filter(|&t| c.tasks[t].open).collect(),
-                    });
-                }
+                        0
+                    },
+                    last_contact: last,
+                    last_interaction: last_interaction(c, today),
+                    open_tasks: (0..c.tasks.len()).filter(|&t| c.tasks[t].open).collect(),
+                });
             }
         }
         for (ti, t) in c.tasks.iter().enumerate() {
-            if let (true, Some(due)) = (t.open, t.due) {
-                if due <= end {
-                    promises.push(Promise {
-                        contact: ci,
-                        task: ti,
-                        due,
-                        overdue: due < today,
-                        days_overdue: days_between(due, today).max(0),
-                    });
-                }
+            if let (true, Some(due)) = (t.open, t.due)
+                && due <= end
+            {
+                promises.push(Promise {
+                    contact: ci,
+                    task: ti,
+                    due,
+                    overdue: due < today,
+                    days_overdue: days_between(due, today).max(0),
+                });
             }
         }
         if c.status != Status::Archived {
             celebrations.extend(celebrations_of(ci, c, start));
         }
-        if c.status == Status::Active {
-            if let Some(asks) = asks_in_a_row(c, rules, today) {
-                exchange_warnings.push(ExchangeWarning {
-                    contact: ci,
-                    asks_in_a_row: asks,
-                });
-            }
+        if c.status == Status::Active
+            && let Some(asks) = asks_in_a_row(c, rules, today)
+        {
+            exchange_warnings.push(ExchangeWarning {
+                contact: ci,
+                asks_in_a_row: asks,
+            });
         }
     }
 
@@ -311,18 +311,18 @@ fn celebrations_of(ci: usize, c: &Contact, start: Date) -> Vec<Celebration> {
     };
     for offset in 0..7 {
         let date = add_days(start, offset);
-        if let Some(b) = c.birthday {
-            if falls_on(b.month, b.day, date) {
-                let years = b.year.map(|y| i64::from(date.year()) - i64::from(y));
-                if years.is_none_or(|y| y > 0) {
-                    out.push(Celebration {
-                        contact: ci,
-                        kind: CelebrationKind::Birthday,
-                        what: "birthday".to_string(),
-                        date,
-                        years,
-                    });
-                }
+        if let Some(b) = c.birthday
+            && falls_on(b.month, b.day, date)
+        {
+            let years = b.year.map(|y| i64::from(date.year()) - i64::from(y));
+            if years.is_none_or(|y| y > 0) {
+                out.push(Celebration {
+                    contact: ci,
+                    kind: CelebrationKind::Birthday,
+                    what: "birthday".to_string(),
+                    date,
+                    years,
+                });
             }
         }
         for m in &c.milestones {

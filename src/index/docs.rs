@@ -36,11 +36,14 @@ pub fn contact_key(path: &str) -> u64 {
     xxh3_64(path.as_bytes())
 }
 
-/// A date as a tantivy date (midnight UTC).
+/// A date as a tantivy date (midnight UTC). Tantivy counts nanoseconds in an `i64`, which
+/// reaches only the years 1678 to 2261: dates outside are clamped to that range.
 pub fn to_tantivy(date: Date) -> tantivy::DateTime {
+    const LIMIT: i64 = 106_000; // days either side of 1970 (about 290 years)
     let days = date
-        .since(Date::constant(1970, 1, 1))
-        .map_or(0, |s| i64::from(s.get_days()));
+        .since((jiff::Unit::Day, Date::constant(1970, 1, 1)))
+        .map_or(0, |s| i64::from(s.get_days()))
+        .clamp(-LIMIT, LIMIT);
     tantivy::DateTime::from_timestamp_secs(days * 86_400)
 }
 

@@ -119,11 +119,17 @@ impl Summaries {
         let valid: Vec<(usize, usize)> = wanted
             .iter()
             .copied()
-            .filter(|&(c, i)| vault.contacts.get(c).is_some_and(|c| i < c.interactions.len()))
+            .filter(|&(c, i)| {
+                vault
+                    .contacts
+                    .get(c)
+                    .is_some_and(|c| i < c.interactions.len())
+            })
             .collect();
         let at: Vec<usize> = valid.iter().map(|&(c, i)| starts[c] + i).collect();
-        let texts = state::read_summaries(path, SCHEMA_VERSION, *generation, &at)
-            .map_err(|e| anyhow::anyhow!("the index's summaries {e} (run `kith index --rebuild`)"))?;
+        let texts = state::read_summaries(path, SCHEMA_VERSION, *generation, &at).map_err(|e| {
+            anyhow::anyhow!("the index's summaries {e} (run `kith index --rebuild`)")
+        })?;
         for ((c, i), text) in valid.into_iter().zip(texts) {
             vault.contacts[c].interactions[i].summary_raw = text;
         }
@@ -275,7 +281,10 @@ impl Store {
             for i in &mut c.interactions {
                 texts.push(std::mem::take(&mut i.summary_raw));
                 if !i.mention {
-                    paths.push(std::mem::replace(&mut i.path, std::sync::Arc::clone(&empty)));
+                    paths.push(std::mem::replace(
+                        &mut i.path,
+                        std::sync::Arc::clone(&empty),
+                    ));
                 }
             }
         }
@@ -284,7 +293,12 @@ impl Store {
             vault: std::mem::take(vault),
         };
         let written = state::write(&self.path(MODEL_FILE), SCHEMA_VERSION, &model).and_then(|()| {
-            state::write_summaries(&self.path(SUMMARIES_FILE), SCHEMA_VERSION, generation, &texts)
+            state::write_summaries(
+                &self.path(SUMMARIES_FILE),
+                SCHEMA_VERSION,
+                generation,
+                &texts,
+            )
         });
         *vault = model.vault;
         let mut texts = texts.into_iter();
@@ -293,7 +307,9 @@ impl Store {
             for i in &mut c.interactions {
                 i.summary_raw = texts.next().unwrap_or_default();
                 if !i.mention {
-                    i.path = paths.next().unwrap_or_else(|| std::sync::Arc::from(c.path.as_str()));
+                    i.path = paths
+                        .next()
+                        .unwrap_or_else(|| std::sync::Arc::from(c.path.as_str()));
                 }
             }
         }
@@ -425,13 +441,13 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
     let cfg = config_hash(config);
 
     // The fast path: nothing changed since the last update.
-    if !need.rebuild {
-        if let Some(fresh) = try_unchanged(&store, config, cfg, need, &stats, &walk_problems) {
-            return Ok(Fresh {
-                took: started.elapsed(),
-                ..fresh
-            });
-        }
+    if !need.rebuild
+        && let Some(fresh) = try_unchanged(&store, config, cfg, need, &stats, &walk_problems)
+    {
+        return Ok(Fresh {
+            took: started.elapsed(),
+            ..fresh
+        });
     }
     let Some(lock) = store.lock()? else {
         // Another kith is writing: work from what is there.
@@ -441,7 +457,11 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
             let opened = Index::open_in_dir(store.path(TANTIVY_DIR))
                 .map_err(|e| e.to_string())
                 .and_then(|i| searchable(i).map_err(|e| e.to_string()));
-            Some(opened.map_err(|e| anyhow::anyhow!("the index is being written by another kith and cannot be read yet ({e})"))?)
+            Some(opened.map_err(|e| {
+                anyhow::anyhow!(
+                    "the index is being written by another kith and cannot be read yet ({e})"
+                )
+            })?)
         } else {
             None
         };
@@ -461,14 +481,14 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
         });
     };
     // Under the lock, another process may just have brought everything up to date.
-    if !need.rebuild {
-        if let Some(fresh) = try_unchanged(&store, config, cfg, need, &stats, &walk_problems) {
-            drop(lock);
-            return Ok(Fresh {
-                took: started.elapsed(),
-                ..fresh
-            });
-        }
+    if !need.rebuild
+        && let Some(fresh) = try_unchanged(&store, config, cfg, need, &stats, &walk_problems)
+    {
+        drop(lock);
+        return Ok(Fresh {
+            took: started.elapsed(),
+            ..fresh
+        });
     }
     let fresh = update(&store, config, cfg, need, stats, walk_problems)?;
     drop(lock);
@@ -577,7 +597,11 @@ fn read_one(config: &Config, stat: &Stat) -> Read {
 }
 
 /// Why the existing index cannot be updated in place, if it cannot.
-fn rebuild_reason(store: &Store, manifest: &Result<Manifest, StateError>, cfg: u64) -> Option<String> {
+fn rebuild_reason(
+    store: &Store,
+    manifest: &Result<Manifest, StateError>,
+    cfg: u64,
+) -> Option<String> {
     match manifest {
         Err(StateError::Missing) => {
             if store.path(TANTIVY_DIR).exists() {
@@ -588,12 +612,84 @@ fn rebuild_reason(store: &Store, manifest: &Result<Manifest, StateError>, cfg: u
         }
         Err(StateError::Version) => Some("it was written by another version of kith".into()),
         Err(e) => Some(format!("its manifest {e}")),
-        Ok(m) if m.schema != SCHEMA_VERSION || m.kith != env!("CARGO_PKG_VERSION") => {
-            Some(format!("it was written by kith {} (schema {})", m.kith, m.schema))
-        }
+        Ok(m) if m.schema != SCHEMA_VERSION || m.kith != env!("CARGO_PKG_VERSION") => Some(
+            format!("it was written by kith {} (schema {})", m.kith, m.schema),
+        ),
         Ok(m) if m.config != cfg => Some("the config changed".into()),
-        Ok(m) => store.open_index(m).err().map(|e| format!("it is damaged: {e}")),
+        Ok(m) => store
+            .open_index(m)
+            .err()
+            .map(|e| format!("it is damaged: {e}")),
     }
+}
+
+/// When every changed file changed nothing that matters (a save without edits, or kith's own
+/// due note rewritten), records their new size and mtime and keeps the model and index.
+fn touch_only(
+    store: &Store,
+    config: &Config,
+    need: Need,
+    old: &Manifest,
+    stats: &[Stat],
+    walk_problems: &[Problem],
+) -> Option<Fresh> {
+    if old.files.len() != stats.len()
+        || !old
+            .walk_problems
+            .iter()
+            .eq(walk_problems.iter().map(|p| &p.path))
+    {
+        return None;
+    }
+    let mut files = old.files.clone();
+    let mut touched = 0;
+    for (f, s) in files.iter_mut().zip(stats) {
+        if f.rel != s.file.rel {
+            return None;
+        }
+        if f.size == s.size && f.mtime == s.mtime {
+            continue;
+        }
+        let r = read_one(config, s);
+        let same = r.problem.is_none()
+            && r.state.kind == f.kind
+            && (r.state.hash == f.hash || f.kind == FileKind::Generated);
+        if !same {
+            return None;
+        }
+        f.size = r.state.size;
+        f.mtime = r.state.mtime;
+        f.hash = r.state.hash;
+        if f.kind != FileKind::Generated {
+            touched += 1;
+        }
+    }
+    let manifest = Manifest {
+        files,
+        ..old.clone()
+    };
+    let index = if need.index {
+        Some(store.open_index(&manifest).ok()?)
+    } else {
+        None
+    };
+    let (vault, summaries) = if need.model {
+        store.read_model(manifest.generation).ok()?
+    } else {
+        (Vault::default(), Summaries::default())
+    };
+    state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest).ok()?;
+    Some(Fresh {
+        vault,
+        summaries,
+        manifest,
+        index,
+        changes: Changes {
+            touched,
+            ..Changes::default()
+        },
+        took: Duration::ZERO,
+    })
 }
 
 /// Re-reads what changed, rebuilds the model, rewrites the documents that changed, commits.
@@ -622,10 +718,19 @@ fn update(
         reason = None;
     }
     let fresh_start = old.generation == 0;
-    if let Some(why) = reason.as_deref().filter(|w| !w.is_empty()) {
-        if !config.quiet {
-            eprintln!("kith: rebuilding the index at {} ({why})", store.dir.display());
-        }
+    if !fresh_start
+        && !config_only
+        && let Some(fresh) = touch_only(store, config, need, &old, &stats, &walk_problems)
+    {
+        return Ok(fresh);
+    }
+    if let Some(why) = reason.as_deref().filter(|w| !w.is_empty())
+        && !config.quiet
+    {
+        eprintln!(
+            "kith: rebuilding the index at {} ({why})",
+            store.dir.display()
+        );
     }
     let progress = Progress::new(config, stats.len() as u64);
 
@@ -657,7 +762,7 @@ fn update(
         ..Changes::default()
     };
     let mut moved_from = 0;
-    for r in &reads {
+    for r in reads.iter().filter(|r| r.state.kind != FileKind::Generated) {
         match old_files.get(r.state.rel.as_str()) {
             None if !fresh_start && removed_hashes.contains(&r.state.hash) => {
                 changes.moved += 1;
@@ -675,7 +780,10 @@ fn update(
     }
     changes.removed = removed_count(&old, &new_paths).saturating_sub(moved_from);
     if fresh_start {
-        changes.added = reads.len();
+        changes.added = reads
+            .iter()
+            .filter(|r| r.state.kind != FileKind::Generated)
+            .count();
     }
 
     // The model.
@@ -701,7 +809,11 @@ fn update(
     }
     let stale: Vec<&FileState> = files
         .iter()
-        .filter(|f| old_files.get(f.rel.as_str()).is_none_or(|o| o.docs != f.docs))
+        .filter(|f| {
+            old_files
+                .get(f.rel.as_str())
+                .is_none_or(|o| o.docs != f.docs)
+        })
         .collect();
     let gone: Vec<&str> = old
         .files
@@ -723,7 +835,12 @@ fn update(
         .writer_with_num_threads(INDEX_THREADS, WRITER_MEMORY)
         .context("cannot open the index for writing")?;
     let by_rel: HashMap<&str, &Stat> = stats.iter().map(|s| (s.file.rel.as_str(), s)).collect();
-    for rel in gone.iter().copied().chain(stale.iter().filter(|_| !fresh_start).map(|f| f.rel.as_str())) {
+    for rel in gone.iter().copied().chain(
+        stale
+            .iter()
+            .filter(|_| !fresh_start)
+            .map(|f| f.rel.as_str()),
+    ) {
         writer.delete_term(Term::from_field_text(fields.path, rel));
     }
     // One producer (reading a note and making its documents is cheap) feeding tantivy's
@@ -739,7 +856,9 @@ fn update(
             continue;
         };
         for doc in sources.documents(&f.rel, &text, &fields) {
-            writer.add_document(doc).context("cannot write to the index")?;
+            writer
+                .add_document(doc)
+                .context("cannot write to the index")?;
             written += 1;
         }
     }
@@ -747,7 +866,9 @@ fn update(
     phases.mark("documents");
     let mut prepared_commit = writer.prepare_commit().context("cannot commit the index")?;
     prepared_commit.set_payload(&payload(generation));
-    prepared_commit.commit().context("cannot commit the index")?;
+    prepared_commit
+        .commit()
+        .context("cannot commit the index")?;
     writer
         .wait_merging_threads()
         .context("cannot finish merging the index")?;

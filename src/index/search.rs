@@ -101,12 +101,21 @@ pub fn rewrite_dates(query: &str) -> Result<String, QueryError> {
             let candidate = clause.get(i..i + 10).filter(|c| {
                 c.len() == 10
                     && c.bytes().enumerate().all(|(k, b)| {
-                        if k == 4 || k == 7 { b == b'-' } else { b.is_ascii_digit() }
+                        if k == 4 || k == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
                     })
             });
             let starts = i == 0 || !bytes[i - 1].is_ascii_digit();
             if let (Some(c), true) = (candidate, starts) {
                 match parse_date(c) {
+                    Ok(d) if !(1678..=2261).contains(&d.year()) => {
+                        return Err(QueryError(format!(
+                            "`{c}`: dates in queries must be between 1678 and 2261"
+                        )));
+                    }
                     Ok(_) => {}
                     Err(DateError::Impossible) => {
                         return Err(QueryError(format!("`{c}` is not a real date")));
@@ -155,9 +164,9 @@ fn describe(e: &tantivy::query::QueryParserError) -> String {
         E::SyntaxError(_) => {
             "a syntax error (unbalanced quotes, brackets or parentheses?)".to_string()
         }
-        E::FieldDoesNotExist(field) => format!(
-            "there is no field `{field}` (fields: title, body, contact, tag, date)"
-        ),
+        E::FieldDoesNotExist(field) => {
+            format!("there is no field `{field}` (fields: title, body, contact, tag, date)")
+        }
         E::DateFormatError(_) => "a date must be YYYY-MM-DD".to_string(),
         other => other.to_string(),
     }
@@ -201,34 +210,36 @@ pub fn search(s: &Searchable, q: &Search) -> Result<(usize, Vec<Hit>), QueryErro
     let run = |e: tantivy::TantivyError| QueryError(format!("the search failed: {e}"));
     let (total, found): (usize, Vec<(Score, DocAddress)>) = match q.sort {
         Sort::Score => searcher
-            .search(&query, &(Count, TopDocs::with_limit(limit).order_by_score()))
+            .search(
+                &query,
+                &(Count, TopDocs::with_limit(limit).order_by_score()),
+            )
             .map_err(run)?,
         Sort::Date => {
-            let (total, by_date): (usize, Vec<(Option<tantivy::DateTime>, DocAddress)>) =
-                searcher
-                    .search(
-                        &query,
-                        &(
-                            Count,
-                            TopDocs::with_limit(limit)
-                                .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc),
-                        ),
-                    )
-                    .map_err(run)?;
+            let (total, by_date): (usize, Vec<(Option<tantivy::DateTime>, DocAddress)>) = searcher
+                .search(
+                    &query,
+                    &(
+                        Count,
+                        TopDocs::with_limit(limit)
+                            .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc),
+                    ),
+                )
+                .map_err(run)?;
             let mut scored = Vec::with_capacity(by_date.len());
             for (_, addr) in by_date {
-                let score = query
-                    .explain(&searcher, addr)
-                    .map_or(0.0, |e| e.value());
+                let score = query.explain(&searcher, addr).map_or(0.0, |e| e.value());
                 scored.push((score, addr));
             }
             (total, scored)
         }
     };
-    let snippets = SnippetGenerator::create(&searcher, &*user, f.body).ok().map(|mut g| {
-        g.set_max_num_chars(200);
-        g
-    });
+    let snippets = SnippetGenerator::create(&searcher, &*user, f.body)
+        .ok()
+        .map(|mut g| {
+            g.set_max_num_chars(200);
+            g
+        });
     let mut hits = Vec::with_capacity(found.len());
     for (score, addr) in found {
         let doc: TantivyDocument = searcher.doc(addr).map_err(run)?;
@@ -366,11 +377,7 @@ impl SegmentCollector for PerContactSegment {
 
 /// Contacts whose contact document or interactions match `topic`, best first. `contacts`
 /// are every contact's path (from the manifest), to name the keys found.
-pub fn who(
-    s: &Searchable,
-    topic: &str,
-    contacts: &[String],
-) -> Result<Vec<WhoHit>, QueryError> {
+pub fn who(s: &Searchable, topic: &str, contacts: &[String]) -> Result<Vec<WhoHit>, QueryError> {
     let f = &s.fields;
     let searcher = s.reader.searcher();
     let run = |e: tantivy::TantivyError| QueryError(format!("the search failed: {e}"));
@@ -378,7 +385,10 @@ pub fn who(
     // Make sure the whole query parses before running the parts.
     let whole = parse(s, topic, &all_fields)?;
     let of_kind = |q: Box<dyn Query>, kind: &str| -> BooleanQuery {
-        BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, term_query(f.kind, kind))])
+        BooleanQuery::new(vec![
+            (Occur::Must, q),
+            (Occur::Must, term_query(f.kind, kind)),
+        ])
     };
     let sums = |q: &dyn Query| searcher.search(q, &PerContact).map_err(run);
     let contact_scores = sums(&of_kind(whole.box_clone(), KIND_CONTACT))?;
@@ -432,6 +442,82 @@ pub fn who(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// An index in memory with a few documents of both kinds.
+    fn small() -> Searchable {
+        let (schema, f) = super::super::schema::build();
+        let index = tantivy::Index::create_in_ram(schema);
+        let s = super::super::searchable(index).unwrap();
+        let mut w: tantivy::IndexWriter = s.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (i, (contact, body)) in [
+            ("Ada", "berlin offsite compilers"),
+            ("Kurt Gödel", "café logic 東京"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut d = TantivyDocument::new();
+            d.add_text(f.kind, KIND_INTERACTION);
+            d.add_text(f.path, format!("p{i}.md"));
+            d.add_text(f.contact_path, format!("p{i}.md"));
+            d.add_u64(f.contact_key, contact_key(&format!("p{i}.md")));
+            d.add_text(f.contact, contact);
+            d.add_date(f.date, to_tantivy(Date::constant(2026, 1, 1 + i as i8)));
+            d.add_text(f.body, body);
+            d.add_text(f.tag, "ask");
+            w.add_document(d).unwrap();
+            let mut c = TantivyDocument::new();
+            c.add_text(f.kind, KIND_CONTACT);
+            c.add_text(f.path, format!("p{i}.md"));
+            c.add_u64(f.contact_key, contact_key(&format!("p{i}.md")));
+            c.add_text(f.interests, body);
+            w.add_document(c).unwrap();
+        }
+        w.commit().unwrap();
+        s.reader.reload().unwrap();
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// No query text makes search or who panic: it runs or is a QueryError.
+        #[test]
+        fn any_query_runs_or_is_refused(q in "[a-z\\\"'()\\[\\]{}:*~^+\\-!<>=/ 0-9TOANDR東é.]{0,40}") {
+            let s = small();
+            let search = Search { query: q.clone(), limit: 5, ..Search::default() };
+            let _ = super::search(&s, &search);
+            let _ = super::search(&s, &Search { sort: Sort::Date, ..search });
+            let _ = who(&s, &q, &["p0.md".to_string(), "p1.md".to_string()]);
+        }
+    }
+
+    #[test]
+    fn search_and_who_on_a_small_index() {
+        let s = small();
+        let q = Search {
+            query: "godel".into(),
+            limit: 5,
+            ..Search::default()
+        };
+        let (total, hits) = super::search(&s, &q).unwrap();
+        assert_eq!(total, 1);
+        assert_eq!(hits[0].contact, "Kurt Gödel");
+        let (total, _) = super::search(
+            &s,
+            &Search {
+                query: "東京".into(),
+                limit: 5,
+                ..Search::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(total, 1);
+        let w = who(&s, "logic", &["p0.md".to_string(), "p1.md".to_string()]).unwrap();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].contact_path, "p1.md");
+        assert_eq!(w[0].matched, ["interests", "conversations"]);
+    }
 
     #[test]
     fn dates_in_date_clauses_are_rewritten_and_checked() {
@@ -444,8 +530,14 @@ mod tests {
             "date:>=2026-03-01T00:00:00Z rust"
         );
         // Dates outside date: clauses are words.
-        assert_eq!(rewrite_dates("2026-01-01 update").unwrap(), "2026-01-01 update");
-        assert_eq!(rewrite_dates("update:2026-01-01").unwrap(), "update:2026-01-01");
+        assert_eq!(
+            rewrite_dates("2026-01-01 update").unwrap(),
+            "2026-01-01 update"
+        );
+        assert_eq!(
+            rewrite_dates("update:2026-01-01").unwrap(),
+            "update:2026-01-01"
+        );
         assert!(rewrite_dates("date:2026-02-30").is_err());
         assert!(rewrite_dates("date:[2026-13-01 TO *]").is_err());
         assert_eq!(rewrite_dates("date:").unwrap(), "date:");

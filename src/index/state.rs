@@ -9,8 +9,8 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::core::model::Vault;
 
@@ -140,51 +140,17 @@ pub fn read<T: DeserializeOwned>(path: &Path, schema: u32) -> Result<T, StateErr
     postcard::from_bytes(body).map_err(|e| StateError::Damaged(e.to_string()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_trip_and_damage() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("m.bin");
-        let m = Manifest {
-            schema: 1,
-            kith: "x".into(),
-            generation: 7,
-            files: vec![FileState {
-                rel: "People/Ada.md".into(),
-                size: 3,
-                mtime: -5,
-                hash: 9,
-                kind: FileKind::Contact,
-                docs: 1,
-            }],
-            ..Manifest::default()
-        };
-        write(&path, 1, &m).unwrap();
-        assert_eq!(read::<Manifest>(&path, 1).unwrap(), m);
-        assert!(matches!(read::<Manifest>(&path, 2), Err(StateError::Version)));
-        let mut bytes = std::fs::read(&path).unwrap();
-        let last = bytes.len() - 1;
-        bytes[last] ^= 0xff;
-        std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(read::<Manifest>(&path, 1), Err(StateError::Damaged(_))));
-        std::fs::write(&path, b"garbage").unwrap();
-        assert!(matches!(read::<Manifest>(&path, 1), Err(StateError::Damaged(_))));
-        assert!(matches!(
-            read::<Manifest>(&dir.path().join("none"), 1),
-            Err(StateError::Missing)
-        ));
-    }
-}
-
 /// The summaries of every interaction, apart from the model: `kith due` needs a handful, so
 /// they are read one by one from this file instead of being loaded with the model.
 ///
 /// Layout: the header, the generation, the count `n`, `n + 1` offsets (u64, little-endian)
 /// into the text that follows, then the texts.
-pub fn write_summaries(path: &Path, schema: u32, generation: u64, texts: &[String]) -> Result<(), StateError> {
+pub fn write_summaries(
+    path: &Path,
+    schema: u32,
+    generation: u64,
+    texts: &[String],
+) -> Result<(), StateError> {
     let mut out = header(schema);
     out.extend_from_slice(&generation.to_le_bytes());
     out.extend_from_slice(&(texts.len() as u64).to_le_bytes());
@@ -249,4 +215,52 @@ pub fn read_summaries(
         out.push(String::from_utf8(text).map_err(|e| StateError::Damaged(e.to_string()))?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.bin");
+        let m = Manifest {
+            schema: 1,
+            kith: "x".into(),
+            generation: 7,
+            files: vec![FileState {
+                rel: "People/Ada.md".into(),
+                size: 3,
+                mtime: -5,
+                hash: 9,
+                kind: FileKind::Contact,
+                docs: 1,
+            }],
+            ..Manifest::default()
+        };
+        write(&path, 1, &m).unwrap();
+        assert_eq!(read::<Manifest>(&path, 1).unwrap(), m);
+        assert!(matches!(
+            read::<Manifest>(&path, 2),
+            Err(StateError::Version)
+        ));
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(matches!(
+            read::<Manifest>(&path, 1),
+            Err(StateError::Damaged(_))
+        ));
+        std::fs::write(&path, b"garbage").unwrap();
+        assert!(matches!(
+            read::<Manifest>(&path, 1),
+            Err(StateError::Damaged(_))
+        ));
+        assert!(matches!(
+            read::<Manifest>(&dir.path().join("none"), 1),
+            Err(StateError::Missing)
+        ));
+    }
 }

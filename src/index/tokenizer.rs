@@ -118,6 +118,9 @@ mod tests {
             ]
         );
         assert!(words("  ,.;").is_empty());
-        assert_eq!(words("ab山"), vec![("ab".into(), 0, 2), ("山".into(), 2, 5)]);
+        assert_eq!(
+            words("ab山"),
+            vec![("ab".into(), 0, 2), ("山".into(), 2, 5)]
+        );
     }
 }
