@@ -40,6 +40,8 @@ class Command:
     argv: list[str]
     ok_codes: tuple[int, ...] = (0,)  # exit codes that are not failures (check exits 1 on errors)
     note: str = ""
+    before: object = None  # called (untimed) before every run, e.g. to edit a note
+    after: object = None  # called once when the command's runs are done
 
 
 @dataclass
@@ -70,12 +72,41 @@ def commands(args: argparse.Namespace) -> list[Command]:
         ["bash", "-c", 'find "$1" -name "*.md" -type f -print0 | xargs -0 cat > /dev/null',
          "bash", vault]))
 
-    # kith. Later: index, search, who ...
-    cmds.append(Command("kith due", kith + ["due"]))
-    cmds.append(Command("kith due --json", kith + ["due", "--json"]))
-    cmds.append(Command("kith check", kith + ["check"], ok_codes=(0, 1)))
-    # cmds.append(Command("kith index", kith + ["index"]))
-    # cmds.append(Command("kith search coffee berlin", kith + ["search", "coffee", "berlin"]))
+    # kith: the index first (cold, then warm), then the commands that read it.
+    cmds.append(Command("kith index --rebuild (cold: every note parsed and indexed)",
+                        kith + ["index", "--rebuild"]))
+    cmds.append(Command("kith index (nothing changed)", kith + ["index"]))
+    cmds.append(Command("kith due (unchanged vault, from the cache)", kith + ["due"]))
+    cmds.append(Command("kith due --json (unchanged vault)", kith + ["due", "--json"]))
+    cmds.append(Command("kith check (unchanged vault)", kith + ["check"], ok_codes=(0, 1)))
+    for words in (["berlin"], ["coffee", "berlin"]):
+        if rg:
+            pattern = ".*".join(words) if len(words) > 1 else words[0]
+            cmds.append(Command(f"rg -i -w {pattern} (baseline for the search below)",
+                                [rg, "-i", "-w", pattern, vault], ok_codes=(0, 1)))
+        cmds.append(Command(f"kith search {' '.join(words)}", kith + ["search", *words]))
+    cmds.append(Command("kith who rust", kith + ["who", "rust"]))
+    # One edited note: a line appended to a contact's log before each run, removed after.
+    people = os.path.join(vault, "People")
+    target = None
+    if os.path.isdir(people):
+        names = sorted(n for n in os.listdir(people) if n.endswith(".md"))
+        target = os.path.join(people, names[len(names) // 2]) if names else None
+    if target:
+        with open(target, "rb") as f:
+            original = f.read()
+
+        def edit(i: int, target=target, original=original) -> None:
+            with open(target, "wb") as f:
+                f.write(original + f"- 2026-11-20 call: benchmark edit {i} #bench\n".encode())
+
+        def restore(target=target, original=original) -> None:
+            with open(target, "wb") as f:
+                f.write(original)
+            subprocess.run(kith + ["-q", "index"], stdout=subprocess.DEVNULL, check=False)
+
+        cmds.append(Command(f"kith index after one edited note ({os.path.basename(target)})",
+                            kith + ["index"], before=edit, after=restore))
     return cmds
 
 
@@ -128,6 +159,8 @@ def measure(cmd: Command, runs: int) -> Result:
         return res
     with tempfile.TemporaryFile() as err:
         for i in range(runs + 1):
+            if cmd.before:
+                cmd.before(i)
             ms, rss, code = run_once(cmd.argv, err)
             if code not in cmd.ok_codes:
                 err.seek(0)
@@ -137,6 +170,8 @@ def measure(cmd: Command, runs: int) -> Result:
             res.wall_ms.append(ms)
             res.rss_kib.append(rss)
             res.codes.add(code)
+    if cmd.after:
+        cmd.after()
     return res
 
 
@@ -194,6 +229,9 @@ def main() -> int:
     if not os.access(args.kith, os.X_OK) and shutil.which(args.kith) is None:
         ap.error(f"--kith {args.kith}: not found (cargo build --release, or pass --kith PATH)")
     args.vault = os.path.abspath(args.vault)
+    if not os.environ.get("KITH_INDEX_DIR"):
+        # The index goes to a folder of its own, not the user's cache.
+        os.environ["KITH_INDEX_DIR"] = tempfile.mkdtemp(prefix="kith-bench-index-")
 
     results = []
     for cmd in commands(args):
