@@ -140,6 +140,26 @@ pub fn read_note(file: &NoteFile) -> Result<String, Problem> {
     })
 }
 
+/// Parses a note's text, unless it is the due note kith wrote (output, never input: `None`).
+/// A note of the user's that happens to sit at the due note's path is read like any other,
+/// with a warning.
+pub fn parse_note(config: &Config, rel: &str, text: &str) -> Option<note::ParsedNote> {
+    let mut parsed = note::parse(rel, text, &config.rules.contacts);
+    if rel == config.due_note {
+        if crate::write::is_generated(text) {
+            return None;
+        }
+        parsed.problems.push(Problem::warning(
+            rel,
+            Some(1),
+            "this is the due note's path, but kith did not write this note \
+             (no `generated_by: kith`): it is read as a note, and `kith due --write` \
+             will not overwrite it",
+        ));
+    }
+    Some(parsed)
+}
+
 /// Walks, reads and parses the whole vault into its model. The walk feeds both cores as it
 /// goes, so reading and parsing overlap with listing folders.
 pub fn load(config: &Config) -> Vault {
@@ -153,21 +173,7 @@ pub fn load(config: &Config) -> Vault {
                     Ok(text) => text,
                     Err(problem) => return Some(Err(problem)),
                 };
-                let mut parsed = note::parse(&file.rel, &text, &config.rules.contacts);
-                if file.rel == config.due_note {
-                    // The due note is output, never input; a note of the user's that
-                    // happens to sit at its path is read like any other.
-                    if crate::write::is_generated(&text) {
-                        return None;
-                    }
-                    parsed.problems.push(Problem::warning(
-                        &file.rel,
-                        Some(1),
-                        "this is the due note's path, but kith did not write this note \
-                         (no `generated_by: kith`): it is read as a note, and `kith due --write` \
-                         will not overwrite it",
-                    ));
-                }
+                let parsed = parse_note(config, &file.rel, &text)?;
                 drop(text);
                 Some(Ok(model::prepare(parsed, &config.rules)))
             }

@@ -130,6 +130,28 @@ pub(crate) fn counts(vault: &Vault) -> String {
     )
 }
 
+/// The contact NAME means, as SPEC 10 says; when none or several do, says so on stderr and
+/// gives the exit code (1).
+pub(crate) fn find_contact(vault: &Vault, name: &str) -> Result<usize, ExitCode> {
+    use crate::core::model::{Found, find};
+    match find(vault, name) {
+        Found::One(i) => Ok(i),
+        Found::None => {
+            eprintln!("kith: no contact matches `{name}`");
+            Err(ExitCode::from(1))
+        }
+        Found::Many(candidates) => {
+            let mut msg = format!("kith: `{name}` matches more than one contact:\n");
+            for i in candidates {
+                let c = &vault.contacts[i];
+                msg.push_str(&format!("  {} ({})\n", c.name, c.path));
+            }
+            eprint!("{msg}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
 /// With `-v`, what bringing the index up to date did.
 pub(crate) fn report_refresh(config: &Config, fresh: &crate::index::Fresh) {
     if config.verbose > 0 {

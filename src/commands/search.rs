@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::{Config, UsageError};
 use crate::core::dates::ymd;
-use crate::core::model::{self, Found};
+
 use crate::index::search::{self, Hit, Search};
 use crate::index::{self, Need};
 
@@ -33,26 +33,6 @@ struct HitJson<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
-/// Resolves `--contact NAME` to a contact's path, as `kith show` does.
-fn contact_path(vault: &model::Vault, name: &str) -> Result<String, ExitCode> {
-    match model::find(vault, name) {
-        Found::One(i) => Ok(vault.contacts[i].path.clone()),
-        Found::None => {
-            eprintln!("kith: no contact matches `{name}`");
-            Err(ExitCode::from(1))
-        }
-        Found::Many(candidates) => {
-            let mut msg = format!("kith: `{name}` matches more than one contact:\n");
-            for i in candidates {
-                let c = &vault.contacts[i];
-                let _ = writeln!(msg, "  {} ({})", c.name, c.path);
-            }
-            eprint!("{msg}");
-            Err(ExitCode::from(1))
-        }
-    }
-}
-
 pub fn run(
     config: &Config,
     mut q: Search,
@@ -72,8 +52,8 @@ pub fn run(
     let fresh = index::refresh(config, need)?;
     super::report_refresh(config, &fresh);
     if let Some(name) = &contact {
-        match contact_path(&fresh.vault, name) {
-            Ok(path) => q.contact = Some(path),
+        match super::find_contact(&fresh.vault, name) {
+            Ok(i) => q.contact = Some(fresh.vault.contacts[i].path.clone()),
             Err(code) => return Ok(code),
         }
     }

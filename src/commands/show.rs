@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::core::dates::{days_between, ymd};
-use crate::core::model::{self, Contact, Found};
+use crate::core::model::Contact;
 use crate::core::render::ago;
 use crate::core::schedule::{last_contact, next_due};
 
@@ -52,21 +52,9 @@ struct ShowJson {
 pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> {
     let (mut vault, summaries) = crate::index::model(config)?;
     super::summary(config, &vault);
-    let index = match model::find(&vault, name) {
-        Found::One(i) => i,
-        Found::None => {
-            eprintln!("kith: no contact matches `{name}`");
-            return Ok(ExitCode::from(1));
-        }
-        Found::Many(candidates) => {
-            let mut msg = format!("kith: `{name}` matches more than one contact:\n");
-            for i in candidates {
-                let c = &vault.contacts[i];
-                let _ = writeln!(msg, "  {} ({})", c.name, c.path);
-            }
-            eprint!("{msg}");
-            return Ok(ExitCode::from(1));
-        }
+    let index = match super::find_contact(&vault, name) {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
     };
     let all: Vec<(usize, usize)> = (0..vault.contacts[index].interactions.len())
         .map(|i| (index, i))

@@ -10,7 +10,7 @@ use tantivy::TantivyDocument;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::schema::{Fields, KIND_CONTACT, KIND_INTERACTION};
-use crate::core::frontmatter::{self, Split, Yaml};
+use crate::core::frontmatter::{self, Split};
 use crate::core::model::{Contact, Vault};
 use crate::core::text::strip_bom;
 
@@ -175,16 +175,6 @@ fn join(text: &str, ranges: &[Range<usize>]) -> String {
     out
 }
 
-/// Every scalar of a YAML value, as text.
-fn scalars(value: &Yaml, out: &mut Vec<String>) {
-    match value {
-        Yaml::Seq(items) => items.iter().for_each(|v| scalars(v, out)),
-        Yaml::Map(entries) => entries.iter().for_each(|(_, v)| scalars(v, out)),
-        Yaml::Null => {}
-        v => out.extend(v.as_text()),
-    }
-}
-
 fn contact_doc(c: &Contact, text: &str, f: &Fields) -> TantivyDocument {
     let mut d = TantivyDocument::new();
     d.add_text(f.kind, KIND_CONTACT);
@@ -195,7 +185,7 @@ fn contact_doc(c: &Contact, text: &str, f: &Fields) -> TantivyDocument {
     for p in &c.properties {
         let key = p.key.to_lowercase();
         let mut values = Vec::new();
-        scalars(&p.value, &mut values);
+        p.value.flatten_text(&mut values);
         match key.as_str() {
             "tags" => {
                 for v in values {

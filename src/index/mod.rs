@@ -353,6 +353,29 @@ impl Store {
         searchable(index).map_err(|e| e.to_string())
     }
 
+    /// What `need` asks for, from the index and the cache as `manifest` describes them;
+    /// `None` when they cannot be read (damaged, or written by another process meanwhile).
+    fn cached(&self, manifest: Manifest, need: Need, changes: Changes) -> Option<Fresh> {
+        let index = if need.index {
+            Some(self.open_index(&manifest).ok()?)
+        } else {
+            None
+        };
+        let (vault, summaries) = if need.model {
+            self.read_model(manifest.generation).ok()?
+        } else {
+            (Vault::default(), Summaries::default())
+        };
+        Some(Fresh {
+            vault,
+            summaries,
+            manifest,
+            index,
+            changes,
+            took: Duration::ZERO,
+        })
+    }
+
     /// Takes the writer lock, waiting up to [`LOCK_WAIT`]; `None` when another holds it.
     fn lock(&self) -> anyhow::Result<Option<File>> {
         let path = self.path(LOCK_FILE);
@@ -442,7 +465,7 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
 
     // The fast path: nothing changed since the last update.
     if !need.rebuild
-        && let Some(fresh) = try_unchanged(&store, config, cfg, need, &stats, &walk_problems)
+        && let Some(fresh) = try_unchanged(&store, cfg, need, &stats, &walk_problems)
     {
         return Ok(Fresh {
             took: started.elapsed(),
@@ -482,7 +505,7 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
     };
     // Under the lock, another process may just have brought everything up to date.
     if !need.rebuild
-        && let Some(fresh) = try_unchanged(&store, config, cfg, need, &stats, &walk_problems)
+        && let Some(fresh) = try_unchanged(&store, cfg, need, &stats, &walk_problems)
     {
         drop(lock);
         return Ok(Fresh {
@@ -501,7 +524,6 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
 /// The fast path: the manifest matches the walk, and the files it names are whole.
 fn try_unchanged(
     store: &Store,
-    config: &Config,
     cfg: u64,
     need: Need,
     stats: &[Stat],
@@ -515,25 +537,7 @@ fn try_unchanged(
     {
         return None;
     }
-    let index = if need.index {
-        Some(store.open_index(&manifest).ok()?)
-    } else {
-        None
-    };
-    let (vault, summaries) = if need.model {
-        store.read_model(manifest.generation).ok()?
-    } else {
-        (Vault::default(), Summaries::default())
-    };
-    let _ = config;
-    Some(Fresh {
-        vault,
-        summaries,
-        manifest,
-        index,
-        changes: Changes::default(),
-        took: Duration::ZERO,
-    })
+    store.cached(manifest, need, Changes::default())
 }
 
 /// A note read for an update.
@@ -566,24 +570,14 @@ fn read_one(config: &Config, stat: &Stat) -> Read {
     state.hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
     // The size read is the truth (the file may have changed since the stat).
     state.size = text.len() as u64;
-    let mut parsed = note::parse(&stat.file.rel, &text, &config.rules.contacts);
-    if stat.file.rel == config.due_note {
-        if crate::write::is_generated(&text) {
-            state.kind = FileKind::Generated;
-            return Read {
-                state,
-                prepared: None,
-                problem: None,
-            };
-        }
-        parsed.problems.push(Problem::warning(
-            &stat.file.rel,
-            Some(1),
-            "this is the due note's path, but kith did not write this note \
-             (no `generated_by: kith`): it is read as a note, and `kith due --write` \
-             will not overwrite it",
-        ));
-    }
+    let Some(parsed) = vault::parse_note(config, &stat.file.rel, &text) else {
+        state.kind = FileKind::Generated;
+        return Read {
+            state,
+            prepared: None,
+            problem: None,
+        };
+    };
     state.kind = if parsed.is_contact {
         FileKind::Contact
     } else {
@@ -668,28 +662,13 @@ fn touch_only(
         files,
         ..old.clone()
     };
-    let index = if need.index {
-        Some(store.open_index(&manifest).ok()?)
-    } else {
-        None
+    let changes = Changes {
+        touched,
+        ..Changes::default()
     };
-    let (vault, summaries) = if need.model {
-        store.read_model(manifest.generation).ok()?
-    } else {
-        (Vault::default(), Summaries::default())
-    };
-    state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest).ok()?;
-    Some(Fresh {
-        vault,
-        summaries,
-        manifest,
-        index,
-        changes: Changes {
-            touched,
-            ..Changes::default()
-        },
-        took: Duration::ZERO,
-    })
+    let fresh = store.cached(manifest, need, changes)?;
+    state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &fresh.manifest).ok()?;
+    Some(fresh)
 }
 
 /// Re-reads what changed, rebuilds the model, rewrites the documents that changed, commits.
