@@ -4,7 +4,7 @@
 //! Link resolution lives here: by path, by file stem, then by `name` or alias, compared
 //! case-insensitively and across Unicode normal forms. Pure: no file system, no clock.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use jiff::civil::{Date, Weekday};
 use super::cadence::Cadence;
 use super::dates::{DateError, parse_date};
 use super::frontmatter::{Birthday, RawProperty, Yaml, parse_birthday};
-use super::note::{ContactRules, LinkTarget, ParsedNote, text_list};
+use super::note::{ContactRules, LinkTarget, ParsedNote, stem_of, text_list};
 use super::problem::{self, Problem};
 use super::tags;
 use super::text::{fold_key, without_md};
@@ -139,6 +139,9 @@ pub struct Interaction {
     /// blocks that link the contact). Only indexing needs it: not kept in the model cache.
     #[serde(skip)]
     pub body: Vec<Range<usize>>,
+    /// Where the index's cache keeps its summary (`summary_raw` is then left empty); `None`
+    /// while only `summary_raw` holds it.
+    pub summary_at: Option<u64>,
 }
 
 impl Interaction {
@@ -226,6 +229,9 @@ pub struct Vault {
     pub problems: Vec<Problem>,
     /// How many notes were read.
     pub notes: usize,
+    /// Per note (by path), the links that reach no contact, as folded stems: a new contact
+    /// with one of these stems or names changes other notes, so [`patch`] cannot add it.
+    pub unresolved: BTreeMap<String, Vec<String>>,
 }
 
 /// Which notes a link target may mean.
@@ -259,28 +265,44 @@ fn join_relative(folder: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// A contact's name and aliases, folded, sorted, without repeats: the keys links reach it by.
+fn name_keys(c: &Contact) -> Vec<String> {
+    let mut keys: Vec<String> = std::iter::once(&c.name)
+        .chain(&c.aliases)
+        .map(|k| fold_key(k))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 impl Resolver {
-    fn new(notes: &[ParsedNote], contact_of_note: &[Option<usize>], contacts: &[Contact]) -> Self {
+    /// From every note's path (with its contact index, if it is one) and the contacts.
+    fn new<'a>(
+        notes: impl Iterator<Item = (&'a str, Option<usize>)>,
+        contacts: &[Contact],
+    ) -> Self {
         let mut r = Resolver::default();
-        for (note, contact) in notes.iter().zip(contact_of_note) {
+        for (path, contact) in notes {
             r.by_stem
-                .entry(fold_key(&note.stem))
+                .entry(fold_key(stem_of(path)))
                 .or_default()
-                .push(*contact);
-            r.by_path.insert(fold_key(without_md(&note.path)), *contact);
+                .push(contact);
+            r.by_path.insert(fold_key(without_md(path)), contact);
         }
         for (i, c) in contacts.iter().enumerate() {
-            let mut keys: Vec<String> = std::iter::once(&c.name)
-                .chain(&c.aliases)
-                .map(|k| fold_key(k))
-                .collect();
-            keys.sort();
-            keys.dedup();
-            for key in keys {
+            for key in name_keys(c) {
                 r.by_name.entry(key).or_default().push(i);
             }
         }
         r
+    }
+
+    /// Whether more than one note has this (folded) stem.
+    fn stem_shared(&self, stem: &str) -> bool {
+        self.by_stem
+            .get(&fold_key(stem))
+            .is_some_and(|n| n.len() > 1)
     }
 
     /// The contact a link from the note at `from` reaches, if any.
@@ -379,14 +401,16 @@ pub fn build_prepared(prepared: Vec<Prepared>) -> Vault {
         notes.push(note);
     }
 
-    let resolver = Resolver::new(&notes, &contact_of_note, &contacts);
+    let resolver = Resolver::new(
+        notes
+            .iter()
+            .map(|n| n.path.as_str())
+            .zip(contact_of_note.iter().copied()),
+        &contacts,
+    );
     // Link targets: the stem, or the path where another note shares the stem.
     for c in &mut contacts {
-        if resolver
-            .by_stem
-            .get(&fold_key(&c.stem))
-            .is_some_and(|n| n.len() > 1)
-        {
+        if resolver.stem_shared(&c.stem) {
             c.link_target = without_md(&c.path).to_string();
         }
     }
@@ -394,60 +418,316 @@ pub fn build_prepared(prepared: Vec<Prepared>) -> Vault {
     // cores first; the model is then updated in path order.
     let resolved: Vec<Resolved> = notes
         .par_iter()
-        .map(|note| {
-            let links = note
-                .links
-                .iter()
-                .map(|l| resolver.resolve(&l.target, &note.path))
-                .collect();
-            let owners = note
-                .tasks
-                .iter()
-                .map(|t| t.links.iter().find_map(|l| resolver.resolve(l, &note.path)))
-                .collect();
-            (links, owners)
-        })
+        .map(|note| resolve_note(note, &resolver))
         .collect();
-    let mut mentioned = vec![false; contacts.len()];
-    for ((note, own), (links, owners)) in notes.iter().zip(&contact_of_note).zip(&resolved) {
-        let path: Arc<str> = Arc::from(note.path.as_str());
-        match own {
-            Some(ci) => {
-                let links: BTreeSet<usize> = links
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .filter(|c| c != ci)
-                    .collect();
-                contacts[*ci].links_to = links;
-                for task in &note.tasks {
-                    add_task(&mut contacts[*ci], note, &path, task, &mut problems);
-                }
-            }
-            None => {
-                add_mentions(note, &path, links, &mut contacts, &mut mentioned);
-                for (task, owner) in note.tasks.iter().zip(owners) {
-                    if let Some(ci) = *owner {
-                        add_task(&mut contacts[ci], note, &path, task, &mut problems);
-                    }
-                }
-            }
+    let mut touched = vec![false; contacts.len()];
+    let mut unresolved = BTreeMap::new();
+    for ((note, own), resolved) in notes.iter().zip(&contact_of_note).zip(&resolved) {
+        let keys = apply_note(
+            note,
+            *own,
+            resolved,
+            &mut contacts,
+            &mut touched,
+            &mut problems,
+        );
+        if !keys.is_empty() {
+            unresolved.insert(note.path.clone(), keys);
         }
     }
-    for (c, mentioned) in contacts.iter_mut().zip(mentioned) {
-        if mentioned {
-            c.interactions
-                .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
+    for (c, touched) in contacts.iter_mut().zip(touched) {
+        if touched {
+            sort_contact(c);
         }
-        c.tasks
-            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     }
     problem::sort(&mut problems);
     Vault {
         contacts,
         problems,
         notes: notes.len(),
+        unresolved,
     }
+}
+
+/// A change to patch into a model: which notes' contributions go, and which notes were read.
+pub struct Change<'a> {
+    /// Paths whose old contributions go: notes removed, changed, or no longer readable.
+    pub gone: &'a [&'a str],
+    /// Notes read again or for the first time (a subset of the notes after the change).
+    pub read: Vec<Prepared>,
+    /// Every note before the change: (path, is a contact).
+    pub before: &'a [(&'a str, bool)],
+    /// Every note after the change, sorted by path.
+    pub after: &'a [(&'a str, bool)],
+}
+
+/// Updates a model built by [`build_prepared`] (perhaps read back from a cache) for changed
+/// notes, without the notes that did not change.
+///
+/// The result is the model [`build_prepared`] would give for the notes after the change,
+/// provided no link in an unread note resolves differently. When that cannot be ruled out —
+/// a contact removed, renamed, or made or unmade; a new note whose stem or names another note
+/// already uses, or which links elsewhere may name; a removed note whose stem shadowed a
+/// name — `vault` is left as it was and the reason returned: build the model whole.
+pub fn patch(vault: &mut Vault, change: Change<'_>) -> Result<(), String> {
+    let Change {
+        gone,
+        read,
+        before,
+        after,
+    } = change;
+    let gone_set: HashSet<&str> = gone.iter().copied().collect();
+    let contact_at = |contacts: &[Contact], path: &str| {
+        contacts
+            .binary_search_by(|c| c.path.as_str().cmp(path))
+            .ok()
+    };
+    let was: HashMap<&str, bool> = before.iter().copied().collect();
+    // Only a note added or removed needs these (an edit moves no stem and no name).
+    let moves = before.len() != after.len()
+        || gone.iter().any(|p| !was.contains_key(p))
+        || read.iter().any(|p| !was.contains_key(p.note.path.as_str()));
+    let stems = |notes: &[(&str, bool)]| {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        if moves {
+            for (path, _) in notes {
+                *counts.entry(fold_key(stem_of(path))).or_default() += 1;
+            }
+        }
+        counts
+    };
+    let (stems_before, stems_after) = (stems(before), stems(after));
+    let names: HashSet<String> = if moves {
+        vault.contacts.iter().flat_map(name_keys).collect()
+    } else {
+        HashSet::new()
+    };
+    let unresolved: HashSet<&str> = vault
+        .unresolved
+        .iter()
+        .filter(|(path, _)| moves && !gone_set.contains(path.as_str()))
+        .flat_map(|(_, keys)| keys.iter().map(String::as_str))
+        .collect();
+
+    // What may be patched.
+    let read_at: HashMap<&str, &Prepared> =
+        read.iter().map(|p| (p.note.path.as_str(), p)).collect();
+    for &path in gone {
+        if was.get(path) == Some(&true) {
+            let same = match (
+                read_at.get(path).and_then(|p| p.contact.as_ref()),
+                contact_at(&vault.contacts, path),
+            ) {
+                // Exactly: other notes' search documents carry the name as written.
+                (Some(new), Some(ci)) => {
+                    let old = &vault.contacts[ci];
+                    new.name == old.name && new.aliases == old.aliases
+                }
+                _ => false,
+            };
+            if !same {
+                return Err(format!("contact {path} was removed or renamed"));
+            }
+        } else if !read_at.contains_key(path) && was.contains_key(path) {
+            let key = fold_key(stem_of(path));
+            if names.contains(&key) || stems_before.get(&key).is_some_and(|&n| n > 1) {
+                return Err(format!("removing {path} changes where links go"));
+            }
+        }
+    }
+    for p in &read {
+        let path = p.note.path.as_str();
+        match was.get(path) {
+            Some(&contact) if contact != p.contact.is_some() => {
+                return Err(format!("{path} became or stopped being a contact"));
+            }
+            Some(_) => {}
+            None => {
+                let stem = fold_key(stem_of(path));
+                let mut keys = vec![stem.clone()];
+                if let Some(c) = &p.contact {
+                    keys.extend(name_keys(c));
+                }
+                let taken = stems_after.get(&stem).is_some_and(|&n| n > 1)
+                    || keys.iter().any(|k| {
+                        names.contains(k)
+                            || (k != &stem && stems_after.contains_key(k))
+                            || (p.contact.is_some() && unresolved.contains(k.as_str()))
+                    });
+                if taken {
+                    return Err(format!("new note {path} may change where links go"));
+                }
+            }
+        }
+    }
+
+    // Take out what the gone notes said.
+    for c in &mut vault.contacts {
+        c.interactions
+            .retain(|i| !(i.mention && gone_set.contains(&*i.path)));
+        c.tasks.retain(|t| !gone_set.contains(&*t.path));
+    }
+    vault
+        .problems
+        .retain(|p| !gone_set.contains(p.path.as_str()));
+    vault
+        .unresolved
+        .retain(|path, _| !gone_set.contains(path.as_str()));
+
+    // Contacts read again replace their old selves (keeping what other notes say of them);
+    // new ones go in at their place, moving the indexes after them.
+    let mut read = read;
+    read.sort_by(|a, b| a.note.path.cmp(&b.note.path));
+    let mut notes = Vec::with_capacity(read.len());
+    for Prepared { note, contact } in read {
+        if let Some(mut new) = contact {
+            match contact_at(&vault.contacts, &note.path) {
+                Some(ci) => {
+                    let old = &mut vault.contacts[ci];
+                    new.interactions
+                        .extend(old.interactions.drain(..).filter(|i| i.mention));
+                    new.tasks = std::mem::take(&mut old.tasks);
+                    *old = new;
+                }
+                None => {
+                    let at = vault
+                        .contacts
+                        .partition_point(|c| c.path.as_str() < note.path.as_str());
+                    for c in &mut vault.contacts {
+                        if c.links_to.range(at..).next().is_some() {
+                            c.links_to = c
+                                .links_to
+                                .iter()
+                                .map(|&l| if l >= at { l + 1 } else { l })
+                                .collect();
+                        }
+                    }
+                    vault.contacts.insert(at, new);
+                }
+            }
+        }
+        notes.push(note);
+    }
+
+    let resolver = Resolver::new(
+        after.iter().map(|&(path, contact)| {
+            (
+                path,
+                if contact {
+                    contact_at(&vault.contacts, path)
+                } else {
+                    None
+                },
+            )
+        }),
+        &vault.contacts,
+    );
+    let mut touched = vec![false; vault.contacts.len()];
+    let mut problems = Vec::new();
+    for mut note in notes {
+        let own = contact_at(&vault.contacts, &note.path);
+        if let Some(ci) = own {
+            let c = &mut vault.contacts[ci];
+            c.link_target = if resolver.stem_shared(&c.stem) {
+                without_md(&c.path).to_string()
+            } else {
+                c.stem.clone()
+            };
+        }
+        problems.append(&mut note.problems);
+        let resolved = resolve_note(&note, &resolver);
+        let keys = apply_note(
+            &note,
+            own,
+            &resolved,
+            &mut vault.contacts,
+            &mut touched,
+            &mut problems,
+        );
+        if !keys.is_empty() {
+            vault.unresolved.insert(note.path.clone(), keys);
+        }
+    }
+    for (c, touched) in vault.contacts.iter_mut().zip(touched) {
+        if touched {
+            sort_contact(c);
+        }
+    }
+    vault.problems.append(&mut problems);
+    problem::sort(&mut vault.problems);
+    vault.notes = after.len();
+    Ok(())
+}
+
+/// A note's links and its tasks' owners, resolved to contact indexes.
+fn resolve_note(note: &ParsedNote, resolver: &Resolver) -> Resolved {
+    let links = note
+        .links
+        .iter()
+        .map(|l| resolver.resolve(&l.target, &note.path))
+        .collect();
+    let owners = note
+        .tasks
+        .iter()
+        .map(|t| t.links.iter().find_map(|l| resolver.resolve(l, &note.path)))
+        .collect();
+    (links, owners)
+}
+
+/// Adds what one note says of contacts: its contact's links and tasks, or its mentions and
+/// the tasks it gives to contacts. Marks the contacts whose lists must be sorted again, and
+/// returns the folded stems of the links that reach no contact.
+fn apply_note(
+    note: &ParsedNote,
+    own: Option<usize>,
+    (links, owners): &Resolved,
+    contacts: &mut [Contact],
+    touched: &mut [bool],
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    let path: Arc<str> = Arc::from(note.path.as_str());
+    match own {
+        Some(ci) => {
+            contacts[ci].links_to = links
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|c| *c != ci)
+                .collect();
+            for task in &note.tasks {
+                add_task(&mut contacts[ci], note, &path, task, problems);
+            }
+            touched[ci] = true;
+        }
+        None => {
+            add_mentions(note, &path, links, contacts, touched);
+            for (task, owner) in note.tasks.iter().zip(owners) {
+                if let Some(ci) = *owner {
+                    add_task(&mut contacts[ci], note, &path, task, problems);
+                    touched[ci] = true;
+                }
+            }
+        }
+    }
+    // (A task's links are among the note's links.)
+    let mut keys: Vec<String> = note
+        .links
+        .iter()
+        .zip(links)
+        .filter(|(_, c)| c.is_none())
+        .map(|(l, _)| fold_key(stem_of(l.target.target.trim())))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Puts a contact's interactions and tasks back in order.
+fn sort_contact(c: &mut Contact) {
+    c.interactions
+        .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
+    c.tasks
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
 }
 
 fn add_task(
@@ -480,7 +760,7 @@ fn add_mentions(
     path: &Arc<str>,
     resolved: &[Option<usize>],
     contacts: &mut [Contact],
-    mentioned: &mut [bool],
+    touched: &mut [bool],
 ) {
     // (contact, scope) → blocks in order of first appearance, and the first link's line.
     let mut groups: BTreeMap<(usize, Option<usize>), (Vec<usize>, usize)> = BTreeMap::new();
@@ -540,7 +820,7 @@ fn add_mentions(
             .map(|&b| note.blocks[b].range.clone())
             .collect();
         let summary = texts.first().map(|t| t.to_string()).unwrap_or_default();
-        mentioned[ci] = true;
+        touched[ci] = true;
         contacts[ci].interactions.push(Interaction {
             date,
             title,
@@ -550,6 +830,7 @@ fn add_mentions(
             tags,
             mention: true,
             body,
+            summary_at: None,
         });
     }
 }
@@ -803,6 +1084,7 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
             },
             mention: false,
             body: vec![e.range.clone()],
+            summary_at: None,
         })
         .collect();
 

@@ -48,7 +48,13 @@ fn link_resolution_table() {
         .iter()
         .map(|n| v.contacts.iter().position(|c| c.path == n.path))
         .collect();
-    let resolver = Resolver::new(&notes, &contact_of_note, &v.contacts);
+    let resolver = Resolver::new(
+        notes
+            .iter()
+            .map(|n| n.path.as_str())
+            .zip(contact_of_note.iter().copied()),
+        &v.contacts,
+    );
     let idx = |path: &str| v.contacts.iter().position(|c| c.path == path);
     let wiki = |t: &str| LinkTarget {
         target: t.to_string(),
@@ -273,4 +279,218 @@ fn links_in_properties_are_links() {
         .position(|c| c.path == "People/Ada.md")
         .expect("ada");
     assert!(bob.links_to.contains(&ada_idx));
+}
+
+/// The model patched from `before` to `after`, or why it could not be; and the model built
+/// whole from `after`.
+fn patched(before: &[(&str, &str)], after: &[(&str, &str)]) -> (Result<Vault, String>, Vault) {
+    let rules = Rules::default();
+    let parse_all = |files: &[(&str, &str)]| -> Vec<ParsedNote> {
+        files
+            .iter()
+            .map(|(p, t)| parse(p, t, &rules.contacts))
+            .collect()
+    };
+    let mut vault = build(parse_all(before), &rules);
+    let whole = build(parse_all(after), &rules);
+    let text_before: HashMap<&str, &str> = before.iter().copied().collect();
+    let text_after: HashMap<&str, &str> = after.iter().copied().collect();
+    let gone: Vec<&str> = before
+        .iter()
+        .filter(|(p, t)| text_after.get(p) != Some(t))
+        .map(|(p, _)| *p)
+        .collect();
+    let read: Vec<Prepared> = after
+        .iter()
+        .filter(|(p, t)| text_before.get(p) != Some(t))
+        .map(|(p, t)| prepare(parse(p, t, &rules.contacts), &rules))
+        .collect();
+    let list = |files: &[(&str, &str)]| -> Vec<(String, bool)> {
+        let mut l: Vec<(String, bool)> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), parse(p, t, &rules.contacts).is_contact))
+            .collect();
+        l.sort();
+        l
+    };
+    let (b, a) = (list(before), list(after));
+    let b: Vec<(&str, bool)> = b.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+    let a: Vec<(&str, bool)> = a.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+    let result = patch(
+        &mut vault,
+        Change {
+            gone: &gone,
+            read,
+            before: &b,
+            after: &a,
+        },
+    );
+    (result.map(|()| vault), whole)
+}
+
+fn assert_patches(before: &[(&str, &str)], after: &[(&str, &str)]) -> Vault {
+    let (patched, whole) = patched(before, after);
+    let patched = patched.expect("patchable");
+    assert_eq!(format!("{patched:#?}"), format!("{whole:#?}"));
+    patched
+}
+
+const ADA: (&str, &str) = (
+    "People/Ada.md",
+    "---\naliases: [Countess]\ntags: [person]\n---\n## 2026-11-01 Coffee\nTalked [[Bob]].\n- [ ] send paper to [[Bob]]\n",
+);
+const BOB: (&str, &str) = (
+    "People/Bob.md",
+    "---\nname: Robert\n---\n- 2026-10-02 Lunch: fine\n",
+);
+const DAILY: (&str, &str) = (
+    "Daily/2026-11-20.md",
+    "Met [[Countess]] and [[Bob|him]].\n\n- [ ] call [[Zed]] #ask\n",
+);
+
+#[test]
+fn patch_edits_additions_and_removals_as_a_whole_build_would() {
+    let base = [ADA, BOB, DAILY];
+    // An entry added to a contact's log, keeping the mentions from the daily note.
+    let ada2 = (
+        ADA.0,
+        "---\naliases: [Countess]\n---\n## 2026-11-01 Coffee\nTalked.\n## 2026-11-21 Call #give\nAgain [[Bob]].\n",
+    );
+    let v = assert_patches(&base, &[ada2, BOB, DAILY]);
+    assert_eq!(contact(&v, ADA.0).interactions.len(), 3);
+    // A daily note edited and a meeting note added.
+    let daily2 = (
+        DAILY.0,
+        "## 2026-11-20 Sync\nWith [[Bob]] - [ ] ask [[Ada]] due:: 2026-13-01\n",
+    );
+    let meeting = ("Meetings/2026-11-22 Board.md", "Notes with [[Ada]].\n");
+    assert_patches(&base, &[ADA, BOB, daily2, meeting]);
+    // A note removed.
+    assert_patches(&base, &[ADA, BOB]);
+    // A new contact before the others: every index after it moves.
+    let aaron = ("People/Aaron.md", "Knows [[Bob]].\n## 2026-01-02 Met\n");
+    let v = assert_patches(&base, &[aaron, ADA, BOB, DAILY]);
+    assert_eq!(v.contacts[0].path, "People/Aaron.md");
+    assert!(contact(&v, ADA.0).links_to.contains(&2));
+    // A note moved to another folder, unchanged.
+    assert_patches(&base, &[ADA, BOB, ("Archive/2026-11-20.md", DAILY.1)]);
+}
+
+#[test]
+fn patch_refuses_what_could_move_links_elsewhere() {
+    let base = [ADA, BOB, DAILY];
+    let refused = |after: &[(&str, &str)], why: &str| {
+        let err = patched(&base, after).0.expect_err("a whole build");
+        assert!(err.contains(why), "{err}");
+    };
+    // `[[Zed]]` in the daily note reaches no one yet.
+    refused(
+        &[ADA, BOB, DAILY, ("People/Zed.md", "")],
+        "may change where links go",
+    );
+    refused(
+        &[ADA, BOB, DAILY, ("Topics/Countess.md", "")],
+        "may change where links go",
+    );
+    refused(&[ADA, DAILY], "was removed or renamed");
+    refused(
+        &[ADA, ("People/Bob.md", "---\nname: Bobby\n---\n"), DAILY],
+        "was removed or renamed",
+    );
+    refused(
+        &[ADA, BOB, (DAILY.0, "---\ntags: [person]\n---\n")],
+        "became or stopped being a contact",
+    );
+}
+
+mod patch_property {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PATHS: [&str; 8] = [
+        "People/Ada.md",
+        "People/Bob.md",
+        "People/Cy.md",
+        "Topics/Ada.md",
+        "Daily/2026-11-01.md",
+        "Daily/2026-11-02.md",
+        "Meetings/Sync.md",
+        "Archive/Sync.md",
+    ];
+    const FRONT: [&str; 6] = [
+        "",
+        "---\nname: Robert\n---\n",
+        "---\naliases: [Countess]\n---\n",
+        "---\ntags: [person]\n---\n",
+        "---\nname: Ada\naliases: [Bob, Cy]\n---\n",
+        "---\ndate: 2026-11-03\n---\n",
+    ];
+    const LINKS: [&str; 9] = [
+        "[[Ada]]",
+        "[[Bob]]",
+        "[[Robert]]",
+        "[[Countess]]",
+        "[[Cy]]",
+        "[[Zed]]",
+        "[[People/Ada]]",
+        "[b](../People/Bob.md)",
+        "[[Sync]]",
+    ];
+
+    /// A note's text from small numbers: a front-matter and lines of log, mentions, tasks.
+    fn text((front, lines): &(usize, Vec<(u8, usize, u8)>)) -> String {
+        let mut t = FRONT[*front].to_string();
+        for (kind, link, day) in lines {
+            let link = LINKS[*link];
+            let day = day % 28 + 1;
+            t += &match kind % 4 {
+                0 => format!("## 2026-11-{day:02} Talk {link}\n"),
+                1 => format!("- [ ] call {link} 📅 2026-12-{day:02}\n"),
+                2 => format!("Met {link} #ask\n"),
+                _ => format!("- 2026-10-{day:02} Lunch: with {link}\n"),
+            };
+        }
+        t
+    }
+
+    fn note() -> impl Strategy<Value = (usize, Vec<(u8, usize, u8)>)> {
+        (
+            0..FRONT.len(),
+            prop::collection::vec((any::<u8>(), 0..LINKS.len(), any::<u8>()), 0..4),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whenever a change can be patched in, the patched model is the one a whole build
+        /// gives.
+        #[test]
+        fn a_patched_model_is_the_whole_model(
+            before in prop::collection::vec(prop::option::of(note()), PATHS.len()),
+            edits in prop::collection::vec((0u8..4, prop::option::of(note())), PATHS.len()),
+        ) {
+            // Most files stay as they were; some keep their front-matter (and so what
+            // they are) with new lines; some are replaced, added or removed.
+            let after: Vec<Option<String>> = before
+                .iter()
+                .zip(&edits)
+                .map(|(b, (how, new))| match (how, b, new) {
+                    (0, _, new) => new.as_ref().map(text),
+                    (1, Some(b), Some(new)) => Some(text(&(b.0, new.1.clone()))),
+                    (_, b, _) => b.as_ref().map(text),
+                })
+                .collect();
+            let before: Vec<Option<String>> = before.iter().map(|n| n.as_ref().map(text)).collect();
+            let files = |texts: &[Option<String>]| -> Vec<(&str, String)> {
+                PATHS.iter().zip(texts).filter_map(|(p, t)| Some((*p, t.clone()?))).collect()
+            };
+            let (b, a) = (files(&before), files(&after));
+            let b: Vec<(&str, &str)> = b.iter().map(|(p, t)| (*p, t.as_str())).collect();
+            let a: Vec<(&str, &str)> = a.iter().map(|(p, t)| (*p, t.as_str())).collect();
+            let (patched, whole) = patched(&b, &a);
+            if let Ok(patched) = patched {
+                prop_assert_eq!(format!("{patched:#?}"), format!("{whole:#?}"));
+            }
+        }
+    }
 }
