@@ -327,9 +327,9 @@ fn kith_index_prints_what_changed() {
     );
     let again = v.kith(&["index"]).ok();
     assert!(
-        again
-            .stdout
-            .starts_with("added 0, updated 0, removed 0, moved 0; 0 documents written"),
+        again.stdout.starts_with(
+            "added 0, updated 0, removed 0, moved 0; 0 files read, 0 documents written"
+        ),
         "{}",
         again.stdout
     );
@@ -583,4 +583,103 @@ fn the_generated_due_note_is_never_indexed() {
     );
     let r = search(&v, &["check", "--limit", "50"]);
     assert!(hits(&r).iter().all(|h| h.1 != "Due this week.md"), "{r}");
+}
+
+/// Everything a user sees of the model and the index, but scores (tantivy's term
+/// statistics count deleted documents until segments merge).
+fn outputs(v: &TestVault) -> Vec<Value> {
+    fn unscored(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                map.remove("score");
+                map.values_mut().for_each(unscored);
+            }
+            Value::Array(items) => items.iter_mut().for_each(unscored),
+            _ => {}
+        }
+    }
+    [
+        v.kith(&["due", "--json"]).ok().stdout,
+        v.kith(&["show", "ada", "--json"]).ok().stdout,
+        v.kith(&["show", "kurt", "--json"]).ok().stdout,
+        v.kith(&["check", "--json"]).stdout,
+        v.kith(&["search", "*", "--limit", "100", "--sort", "date", "--json"])
+            .ok()
+            .stdout,
+        v.kith(&["who", "compilers", "--json"]).ok().stdout,
+    ]
+    .iter()
+    .map(|out| {
+        let mut json: Value = serde_json::from_str(out).expect("JSON");
+        unscored(&mut json);
+        json
+    })
+    .collect()
+}
+
+#[test]
+fn only_changed_notes_are_read_and_the_result_is_a_rebuilds() {
+    let v = vault();
+    v.kith(&["index"]).ok();
+    // Edits, a new note, a new contact no link names yet, a removed note: each read alone.
+    let steps: [(&dyn Fn(), &str); 5] = [
+        (
+            &|| {
+                v.file(
+                    "People/Ada Lovelace.md",
+                    &std::fs::read_to_string(v.path("People/Ada Lovelace.md")).unwrap().replace(
+                        "## Log\n",
+                        "## Log\n- 2026-11-21 call: Zeppelin budget, and a task. #give\n- [ ] send the deck 📅 2026-11-25\n",
+                    ),
+                );
+            },
+            "updated 1, removed 0, moved 0; 1 file read",
+        ),
+        (
+            &|| {
+                v.file("Daily/2026-11-10.md", "Walked with [[Countess]], then [[Kurt Gödel]].\n- [ ] ask [[Kurt Gödel]] about Wien\n");
+            },
+            "updated 1, removed 0, moved 0; 1 file read",
+        ),
+        (
+            &|| {
+                v.file(
+                    "Daily/2026-11-12.md",
+                    "Lunch with [[Kurt Gödel]] about compilers.\n",
+                );
+            },
+            "added 1, updated 0, removed 0, moved 0; 1 file read",
+        ),
+        (
+            &|| {
+                v.file(
+                    "People/Grace Hopper.md",
+                    "---\ninterests: [compilers]\n---\n## Log\n- 2026-11-01 call: COBOL.\n",
+                );
+            },
+            "added 1, updated 0, removed 0, moved 0; 1 file read",
+        ),
+        (
+            &|| std::fs::remove_file(v.path("Meetings/2026-11-02 Planning.md")).unwrap(),
+            "added 0, updated 0, removed 1, moved 0; 0 files read",
+        ),
+    ];
+    for (change, says) in steps {
+        change();
+        let run = v.kith(&["index"]).ok();
+        assert!(run.stdout.contains(says), "{}", run.stdout);
+        let patched = outputs(&v);
+        v.kith(&["index", "--rebuild"]).ok();
+        let whole = outputs(&v);
+        for (a, b) in patched.iter().zip(&whole) {
+            assert_eq!(a, b, "after {says}");
+        }
+    }
+    // A new contact that a link already names changes other notes: every note is read.
+    v.file("Daily/2026-11-13.md", "Met [[Alan Turing]].\n");
+    v.kith(&["index"]).ok();
+    v.file("People/Alan Turing.md", "## Log\n");
+    let run = v.kith(&["index"]).ok();
+    assert!(run.stdout.contains("; 8 files read"), "{}", run.stdout);
+    assert_eq!(v.show("alan")["last_contact"], "2026-11-13");
 }

@@ -46,8 +46,9 @@ pub fn describe(c: &Changes) -> String {
         out.push_str(" (another kith is updating the index: shown as it is)");
     }
     out.push_str(&format!(
-        "; {}",
-        plural(c.docs_written as i64, "document") + " written"
+        "; {} read, {} written",
+        plural(c.read as i64, "file"),
+        plural(c.docs_written as i64, "document")
     ));
     out
 }

@@ -64,12 +64,25 @@ pub struct Sources<'a> {
 
 impl<'a> Sources<'a> {
     pub fn new(vault: &'a Vault) -> Self {
+        Self::of(vault, |_| true)
+    }
+
+    /// The sources of the files at `paths` only (quicker when a few notes changed).
+    pub fn only(vault: &'a Vault, paths: &std::collections::HashSet<&str>) -> Self {
+        Self::of(vault, |p| paths.contains(p))
+    }
+
+    fn of(vault: &'a Vault, wanted: impl Fn(&str) -> bool) -> Self {
         let mut interactions: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-        let mut contacts = HashMap::with_capacity(vault.contacts.len());
+        let mut contacts = HashMap::new();
         for (ci, c) in vault.contacts.iter().enumerate() {
-            contacts.insert(c.path.as_str(), ci);
+            if wanted(&c.path) {
+                contacts.insert(c.path.as_str(), ci);
+            }
             for (ii, i) in c.interactions.iter().enumerate() {
-                interactions.entry(&*i.path).or_default().push((ci, ii));
+                if wanted(&i.path) {
+                    interactions.entry(&*i.path).or_default().push((ci, ii));
+                }
             }
         }
         Self {

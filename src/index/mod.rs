@@ -75,6 +75,8 @@ pub struct Changes {
     pub touched: usize,
     /// Files that could not be read this time.
     pub unreadable: usize,
+    /// Files read (the others were only stat'ed).
+    pub read: usize,
     /// Documents written and deleted.
     pub docs_written: usize,
     /// Why the index was rebuilt from scratch, if it was.
@@ -105,35 +107,43 @@ pub struct Fresh {
 pub struct Summaries(Option<(PathBuf, u64)>);
 
 impl Summaries {
-    /// Fills in the summaries of the interactions at `wanted` (contact, interaction).
+    /// Fills in the summaries of the interactions at `wanted` (contact, interaction) that
+    /// the model holds only in the cache.
     pub fn fill(&self, vault: &mut Vault, wanted: &[(usize, usize)]) -> anyhow::Result<()> {
-        let Some((path, generation)) = &self.0 else {
+        let Some((path, epoch)) = &self.0 else {
             return Ok(());
         };
-        let mut starts = Vec::with_capacity(vault.contacts.len());
-        let mut n = 0;
-        for c in &vault.contacts {
-            starts.push(n);
-            n += c.interactions.len();
-        }
-        let valid: Vec<(usize, usize)> = wanted
+        let missing: Vec<(usize, usize, u64)> = wanted
             .iter()
-            .copied()
-            .filter(|&(c, i)| {
-                vault
-                    .contacts
-                    .get(c)
-                    .is_some_and(|c| i < c.interactions.len())
+            .filter_map(|&(c, i)| {
+                let it = vault.contacts.get(c)?.interactions.get(i)?;
+                let at = it.summary_at.filter(|_| it.summary_raw.is_empty())?;
+                Some((c, i, at))
             })
             .collect();
-        let at: Vec<usize> = valid.iter().map(|&(c, i)| starts[c] + i).collect();
-        let texts = state::read_summaries(path, SCHEMA_VERSION, *generation, &at).map_err(|e| {
+        let offsets: Vec<u64> = missing.iter().map(|m| m.2).collect();
+        let file = state::SummaryFile {
+            path,
+            schema: SCHEMA_VERSION,
+        };
+        let texts = file.read(*epoch, &offsets).map_err(|e| {
             anyhow::anyhow!("the index's summaries {e} (run `kith index --rebuild`)")
         })?;
-        for ((c, i), text) in valid.into_iter().zip(texts) {
+        for ((c, i, _), text) in missing.into_iter().zip(texts) {
             vault.contacts[c].interactions[i].summary_raw = text;
         }
         Ok(())
+    }
+
+    /// Fills in every summary.
+    fn fill_all(&self, vault: &mut Vault) -> anyhow::Result<()> {
+        let all: Vec<(usize, usize)> = vault
+            .contacts
+            .iter()
+            .enumerate()
+            .flat_map(|(c, contact)| (0..contact.interactions.len()).map(move |i| (c, i)))
+            .collect();
+        self.fill(vault, &all)
     }
 
     /// Fills in a contact's properties (not kept in the cache) by reading its note again.
@@ -267,13 +277,63 @@ impl Store {
                 }
             }
         }
-        let summaries = Summaries(Some((self.path(SUMMARIES_FILE), generation)));
+        let summaries = Summaries(Some((self.path(SUMMARIES_FILE), m.summaries)));
         Ok((vault, summaries))
     }
 
-    /// Writes the model, its summaries apart and own entries without their (the contact's)
-    /// path, so that reading it back is quick.
-    fn write_model(&self, vault: &mut Vault, generation: u64) -> Result<(), StateError> {
+    /// Writes the model: the summaries it does not have in the summaries file yet go there
+    /// (appended to the file of `summaries`, or all of them into a new file), and own entries
+    /// go without their (the contact's) path, so that reading it back is quick.
+    fn write_model(
+        &self,
+        vault: &mut Vault,
+        generation: u64,
+        summaries: &Summaries,
+    ) -> anyhow::Result<u64> {
+        let path = self.path(SUMMARIES_FILE);
+        let file = state::SummaryFile {
+            path: &path,
+            schema: SCHEMA_VERSION,
+        };
+        let pending = |vault: &Vault, all: bool| -> Vec<(usize, usize)> {
+            let mut at = Vec::new();
+            for (ci, c) in vault.contacts.iter().enumerate() {
+                for (ii, i) in c.interactions.iter().enumerate() {
+                    if all || i.summary_at.is_none() {
+                        at.push((ci, ii));
+                    }
+                }
+            }
+            at
+        };
+        let text = |vault: &Vault, &(c, i): &(usize, usize)| -> String {
+            vault.contacts[c].interactions[i].summary_raw.clone()
+        };
+        let appended = match &summaries.0 {
+            Some((_, epoch)) => {
+                let new = pending(vault, false);
+                let texts: Vec<String> = new.iter().map(|at| text(vault, at)).collect();
+                file.append(*epoch, texts.iter().map(String::as_str))?
+                    .map(|offsets| (*epoch, new, offsets))
+            }
+            None => None,
+        };
+        let (epoch, at, offsets) = match appended {
+            Some(done) => done,
+            None => {
+                summaries.fill_all(vault)?;
+                let all = pending(vault, true);
+                let (epoch, offsets) = file.create(
+                    all.iter()
+                        .map(|&(c, i)| vault.contacts[c].interactions[i].summary_raw.as_str()),
+                )?;
+                (epoch, all, offsets)
+            }
+        };
+        for ((c, i), offset) in at.into_iter().zip(offsets) {
+            vault.contacts[c].interactions[i].summary_at = Some(offset);
+        }
+
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
         let mut texts = Vec::new();
         let mut paths = Vec::new();
@@ -290,16 +350,10 @@ impl Store {
         }
         let model = Model {
             generation,
+            summaries: epoch,
             vault: std::mem::take(vault),
         };
-        let written = state::write(&self.path(MODEL_FILE), SCHEMA_VERSION, &model).and_then(|()| {
-            state::write_summaries(
-                &self.path(SUMMARIES_FILE),
-                SCHEMA_VERSION,
-                generation,
-                &texts,
-            )
-        });
+        let written = state::write(&self.path(MODEL_FILE), SCHEMA_VERSION, &model);
         *vault = model.vault;
         let mut texts = texts.into_iter();
         let mut paths = paths.into_iter();
@@ -313,7 +367,8 @@ impl Store {
                 }
             }
         }
-        written
+        written?;
+        Ok(epoch)
     }
 
     /// The tantivy files and their sizes, sorted.
@@ -546,48 +601,94 @@ struct Read {
     /// The parsed note, when it is one.
     prepared: Option<Prepared>,
     problem: Option<Problem>,
+    /// Its text, when asked to keep it (a patch writes a few notes' documents from it).
+    text: Option<String>,
 }
 
-fn read_one(config: &Config, stat: &Stat) -> Read {
-    let mut state = FileState {
-        rel: stat.file.rel.clone(),
-        size: stat.size,
-        mtime: stat.mtime,
-        hash: 0,
-        kind: FileKind::Unreadable,
-        docs: 0,
+fn read_one(config: &Config, stat: &Stat, keep_text: bool) -> Read {
+    let mut read = Read {
+        state: FileState {
+            rel: stat.file.rel.clone(),
+            size: stat.size,
+            mtime: stat.mtime,
+            hash: 0,
+            kind: FileKind::Unreadable,
+            docs: 0,
+        },
+        prepared: None,
+        problem: None,
+        text: None,
     };
     let text = match vault::read_note(&stat.file) {
         Ok(t) => t,
         Err(p) => {
-            return Read {
-                state,
-                prepared: None,
-                problem: Some(p),
-            };
+            read.problem = Some(p);
+            return read;
         }
     };
-    state.hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+    read.state.hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
     // The size read is the truth (the file may have changed since the stat).
-    state.size = text.len() as u64;
-    let Some(parsed) = vault::parse_note(config, &stat.file.rel, &text) else {
-        state.kind = FileKind::Generated;
-        return Read {
-            state,
-            prepared: None,
-            problem: None,
-        };
-    };
-    state.kind = if parsed.is_contact {
-        FileKind::Contact
-    } else {
-        FileKind::Note
-    };
-    Read {
-        state,
-        prepared: Some(model::prepare(parsed, &config.rules)),
-        problem: None,
+    read.state.size = text.len() as u64;
+    match vault::parse_note(config, &stat.file.rel, &text) {
+        None => read.state.kind = FileKind::Generated,
+        Some(parsed) => {
+            read.state.kind = if parsed.is_contact {
+                FileKind::Contact
+            } else {
+                FileKind::Note
+            };
+            read.prepared = Some(model::prepare(parsed, &config.rules));
+        }
     }
+    read.text = keep_text.then_some(text);
+    read
+}
+
+/// Whether a file read again is as it was: only its size or mtime moved (a touch, a save
+/// without edits), or it is kith's own due note.
+fn same_as(read: &Read, old: &FileState) -> bool {
+    read.problem.is_none()
+        && read.state.kind == old.kind
+        && (read.state.hash == old.hash || old.kind == FileKind::Generated)
+}
+
+/// What changed, from the manifest and the files read (the files not read did not change).
+fn tally(old: &Manifest, reads: &[Read], new_paths: &HashSet<&str>, fresh_start: bool) -> Changes {
+    let mut changes = Changes::default();
+    let notes = reads.iter().filter(|r| r.state.kind != FileKind::Generated);
+    if fresh_start {
+        changes.added = notes.count();
+        return changes;
+    }
+    let old_files: HashMap<&str, &FileState> =
+        old.files.iter().map(|f| (f.rel.as_str(), f)).collect();
+    let removed: Vec<&FileState> = old
+        .files
+        .iter()
+        .filter(|f| !new_paths.contains(f.rel.as_str()))
+        .collect();
+    let removed_hashes: HashSet<u64> = removed.iter().map(|f| f.hash).collect();
+    let mut moved_from = 0;
+    for r in notes {
+        match old_files.get(r.state.rel.as_str()) {
+            None if removed_hashes.contains(&r.state.hash) => {
+                changes.moved += 1;
+                moved_from += 1;
+            }
+            None => changes.added += 1,
+            Some(o) if same_as(r, o) => {
+                if o.size != r.state.size || o.mtime != r.state.mtime {
+                    changes.touched += 1;
+                }
+            }
+            Some(_) => changes.updated += 1,
+        }
+        if r.problem.is_some() {
+            changes.unreadable += 1;
+        }
+    }
+    changes.removed = removed.len().saturating_sub(moved_from);
+    changes
 }
 
 /// Why the existing index cannot be updated in place, if it cannot.
@@ -617,61 +718,275 @@ fn rebuild_reason(
     }
 }
 
-/// When every changed file changed nothing that matters (a save without edits, or kith's own
-/// due note rewritten), records their new size and mtime and keeps the model and index.
-fn touch_only(
+/// Opens a writer on the index with `threads` indexing threads.
+fn writer(index: &Index, threads: usize) -> anyhow::Result<(tantivy::IndexWriter, Fields)> {
+    schema::register(index);
+    let (_, fields) = schema::build();
+    // Tantivy asks at least 15 MB per thread; a patch needs no more.
+    let memory = if threads == 1 {
+        15_000_000
+    } else {
+        WRITER_MEMORY
+    };
+    let writer = index
+        .writer_with_num_threads(threads, memory)
+        .context("cannot open the index for writing")?;
+    Ok((writer, fields))
+}
+
+/// Commits under `generation` and waits for merges to end.
+fn commit(mut writer: tantivy::IndexWriter, generation: u64) -> anyhow::Result<()> {
+    let mut prepared = writer.prepare_commit().context("cannot commit the index")?;
+    prepared.set_payload(&payload(generation));
+    prepared.commit().context("cannot commit the index")?;
+    writer
+        .wait_merging_threads()
+        .context("cannot finish merging the index")?;
+    Ok(())
+}
+
+/// The manifest after an update.
+fn new_manifest(
+    store: &Store,
+    cfg: u64,
+    generation: u64,
+    files: Vec<FileState>,
+    walk_problems: &[Problem],
+    vault: &Vault,
+) -> Manifest {
+    Manifest {
+        schema: SCHEMA_VERSION,
+        kith: env!("CARGO_PKG_VERSION").to_string(),
+        config: cfg,
+        generation,
+        files,
+        walk_problems: walk_problems.iter().map(|p| p.path.clone()).collect(),
+        index_files: store.index_files(),
+        contacts: vault
+            .contacts
+            .iter()
+            .map(|c| ContactKey {
+                path: c.path.clone(),
+                name: c.name.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Updates from what changed only: re-reads the changed files, patches the cached model and
+/// rewrites their documents. `None` when that cannot be done (too many changes, the cache
+/// cannot be read, a change that may move links in notes not read): build the model whole.
+fn try_patch(
     store: &Store,
     config: &Config,
     need: Need,
     old: &Manifest,
     stats: &[Stat],
     walk_problems: &[Problem],
-) -> Option<Fresh> {
-    if old.files.len() != stats.len()
-        || !old
-            .walk_problems
-            .iter()
-            .eq(walk_problems.iter().map(|p| &p.path))
+) -> anyhow::Result<Option<Fresh>> {
+    let quiet_none = |why: &str| {
+        if config.verbose > 0 {
+            eprintln!("kith: index update: reading every note ({why})");
+        }
+        Ok(None)
+    };
+    if !old
+        .walk_problems
+        .iter()
+        .eq(walk_problems.iter().map(|p| &p.path))
     {
-        return None;
+        return quiet_none("folders that could not be read changed");
     }
-    let mut files = old.files.clone();
-    let mut touched = 0;
-    for (f, s) in files.iter_mut().zip(stats) {
-        if f.rel != s.file.rel {
-            return None;
-        }
-        if f.size == s.size && f.mtime == s.mtime {
-            continue;
-        }
-        let r = read_one(config, s);
-        let same = r.problem.is_none()
-            && r.state.kind == f.kind
-            && (r.state.hash == f.hash || f.kind == FileKind::Generated);
-        if !same {
-            return None;
-        }
-        f.size = r.state.size;
-        f.mtime = r.state.mtime;
-        f.hash = r.state.hash;
-        if f.kind != FileKind::Generated {
-            touched += 1;
-        }
+    let mut phases = Phases::new(config);
+    // Both lists are sorted by path.
+    let old_at: HashMap<&str, &FileState> = old.files.iter().map(|f| (f.rel.as_str(), f)).collect();
+    let changed: Vec<&Stat> = stats
+        .iter()
+        .filter(|s| {
+            old_at
+                .get(s.file.rel.as_str())
+                .is_none_or(|o| o.size != s.size || o.mtime != s.mtime || s.size == u64::MAX)
+        })
+        .collect();
+    let new_paths: HashSet<&str> = stats.iter().map(|s| s.file.rel.as_str()).collect();
+    let removed: Vec<&str> = old
+        .files
+        .iter()
+        .map(|f| f.rel.as_str())
+        .filter(|rel| !new_paths.contains(rel))
+        .collect();
+    if changed.len() + removed.len() > (stats.len() / 4).max(64) {
+        return quiet_none("many notes changed");
     }
-    let manifest = Manifest {
-        files,
-        ..old.clone()
-    };
+    let reads: Vec<Read> = changed
+        .par_iter()
+        .map(|s| read_one(config, s, true))
+        .collect();
+    phases.mark("read changed notes");
     let changes = Changes {
-        touched,
-        ..Changes::default()
+        read: reads.len(),
+        ..tally(old, &reads, &new_paths, false)
     };
-    let fresh = store.cached(manifest, need, changes)?;
-    state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &fresh.manifest).ok()?;
-    Some(fresh)
+
+    // The files after the change; what goes from the model and what comes in.
+    let read_at: HashMap<&str, &Read> = reads.iter().map(|r| (r.state.rel.as_str(), r)).collect();
+    let mut gone: Vec<&str> = removed.clone();
+    for r in &reads {
+        if old_at
+            .get(r.state.rel.as_str())
+            .is_some_and(|o| !same_as(r, o))
+        {
+            gone.push(&r.state.rel);
+        }
+    }
+    let files: Vec<FileState> = stats
+        .iter()
+        .map(|s| {
+            let rel = s.file.rel.as_str();
+            match (read_at.get(rel), old_at.get(rel)) {
+                (Some(r), Some(o)) if same_as(r, o) => FileState {
+                    size: r.state.size,
+                    mtime: r.state.mtime,
+                    hash: r.state.hash,
+                    ..(*o).clone()
+                },
+                (Some(r), _) => r.state.clone(),
+                (None, Some(o)) => (*o).clone(),
+                // Every file the manifest does not name was read; this keeps the types whole.
+                (None, None) => FileState {
+                    rel: rel.to_string(),
+                    size: s.size,
+                    mtime: s.mtime,
+                    hash: 0,
+                    kind: FileKind::Unreadable,
+                    docs: 0,
+                },
+            }
+        })
+        .collect();
+    let fresh_reads: Vec<&Read> = reads
+        .iter()
+        .filter(|r| {
+            old_at
+                .get(r.state.rel.as_str())
+                .is_none_or(|o| !same_as(r, o))
+        })
+        .collect();
+    if gone.is_empty() && fresh_reads.is_empty() {
+        // Touches only: the model and the documents stay.
+        let manifest = Manifest {
+            files,
+            ..old.clone()
+        };
+        let Some(fresh) = store.cached(manifest, need, changes) else {
+            return quiet_none("the cache cannot be read");
+        };
+        state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &fresh.manifest)
+            .context("cannot write the index manifest")?;
+        return Ok(Some(fresh));
+    }
+    let Ok((mut vault, summaries)) = store.read_model(old.generation) else {
+        return quiet_none("the model cache cannot be read");
+    };
+    phases.mark("read the model");
+    let is_note = |f: &&FileState| matches!(f.kind, FileKind::Contact | FileKind::Note);
+    let listed = |files: &[FileState]| -> Vec<(String, bool)> {
+        files
+            .iter()
+            .filter(is_note)
+            .map(|f| (f.rel.clone(), f.kind == FileKind::Contact))
+            .collect()
+    };
+    let (before, after) = (listed(&old.files), listed(&files));
+    let before: Vec<(&str, bool)> = before.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+    let after: Vec<(&str, bool)> = after.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+    let mut read = Vec::new();
+    let mut problems = Vec::new();
+    let mut texts: HashMap<&str, &str> = HashMap::new();
+    for r in &fresh_reads {
+        if let Some(p) = &r.prepared {
+            read.push(p.clone());
+        }
+        problems.extend(r.problem.clone());
+        if let Some(t) = &r.text {
+            texts.insert(&r.state.rel, t);
+        }
+    }
+    let patched = model::patch(
+        &mut vault,
+        model::Change {
+            gone: &gone,
+            read,
+            before: &before,
+            after: &after,
+        },
+    );
+    if let Err(why) = patched {
+        return quiet_none(&why);
+    }
+    vault.problems.append(&mut problems);
+    problem::sort(&mut vault.problems);
+    phases.mark("patch the model");
+
+    // The documents of the files read again, and of none other.
+    let touched: HashSet<&str> = gone
+        .iter()
+        .copied()
+        .chain(fresh_reads.iter().map(|r| r.state.rel.as_str()))
+        .collect();
+    let sources = docs::Sources::only(&vault, &touched);
+    let mut files = files;
+    for f in files
+        .iter_mut()
+        .filter(|f| touched.contains(f.rel.as_str()))
+    {
+        f.docs = sources.fingerprint(&f.rel, f.hash);
+    }
+    let generation = old.generation.wrapping_add(1).max(1);
+    let index = Index::open_in_dir(store.path(TANTIVY_DIR)).context("cannot open the index")?;
+    let (writer, fields) = writer(&index, 1)?;
+    let mut written = 0;
+    for rel in &touched {
+        writer.delete_term(Term::from_field_text(fields.path, rel));
+        if let Some(text) = texts.get(rel) {
+            for doc in sources.documents(rel, text, &fields) {
+                writer
+                    .add_document(doc)
+                    .context("cannot write to the index")?;
+                written += 1;
+            }
+        }
+    }
+    commit(writer, generation)?;
+    phases.mark("documents");
+    let epoch = store
+        .write_model(&mut vault, generation, &summaries)
+        .context("cannot write the model cache")?;
+    let manifest = new_manifest(store, old.config, generation, files, walk_problems, &vault);
+    state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest)
+        .context("cannot write the index manifest")?;
+    phases.mark("caches");
+    let index = if need.index {
+        Some(searchable(index).context("cannot open the index")?)
+    } else {
+        None
+    };
+    Ok(Some(Fresh {
+        vault,
+        summaries: Summaries(Some((store.path(SUMMARIES_FILE), epoch))),
+        manifest,
+        index,
+        changes: Changes {
+            docs_written: written,
+            read: reads.len(),
+            ..changes
+        },
+        took: Duration::ZERO,
+    }))
 }
 
-/// Re-reads what changed, rebuilds the model, rewrites the documents that changed, commits.
+/// Re-reads what changed (or everything), brings the model up to date, rewrites the
+/// documents that changed, commits.
 fn update(
     store: &Store,
     config: &Config,
@@ -699,7 +1014,7 @@ fn update(
     let fresh_start = old.generation == 0;
     if !fresh_start
         && !config_only
-        && let Some(fresh) = touch_only(store, config, need, &old, &stats, &walk_problems)
+        && let Some(fresh) = try_patch(store, config, need, &old, &stats, &walk_problems)?
     {
         return Ok(fresh);
     }
@@ -713,57 +1028,24 @@ fn update(
     }
     let progress = Progress::new(config, stats.len() as u64);
 
-    // Read and parse every note on both cores. (An unchanged note is parsed again too: the
-    // model is rebuilt whole, since links between notes decide where mentions go.)
+    // Read and parse every note on both cores: the model is built whole.
     let mut phases = Phases::new(config);
     let reads: Vec<Read> = stats
         .par_iter()
         .map(|s| {
-            let r = read_one(config, s);
+            let r = read_one(config, s, false);
             progress.inc();
             r
         })
         .collect();
 
     phases.mark("read+parse");
-    // What changed, by path and by content.
-    let old_files: HashMap<&str, &FileState> =
-        old.files.iter().map(|f| (f.rel.as_str(), f)).collect();
     let new_paths: HashSet<&str> = stats.iter().map(|s| s.file.rel.as_str()).collect();
-    let removed_hashes: HashSet<u64> = old
-        .files
-        .iter()
-        .filter(|f| !new_paths.contains(f.rel.as_str()))
-        .map(|f| f.hash)
-        .collect();
     let mut changes = Changes {
         rebuilt: reason.filter(|r| !r.is_empty()),
-        ..Changes::default()
+        read: reads.len(),
+        ..tally(&old, &reads, &new_paths, fresh_start)
     };
-    let mut moved_from = 0;
-    for r in reads.iter().filter(|r| r.state.kind != FileKind::Generated) {
-        match old_files.get(r.state.rel.as_str()) {
-            None if !fresh_start && removed_hashes.contains(&r.state.hash) => {
-                changes.moved += 1;
-                moved_from += 1;
-            }
-            None if !fresh_start => changes.added += 1,
-            None => {}
-            Some(o) if o.hash != r.state.hash || o.kind != r.state.kind => changes.updated += 1,
-            Some(o) if o.size != r.state.size || o.mtime != r.state.mtime => changes.touched += 1,
-            Some(_) => {}
-        }
-        if r.problem.is_some() {
-            changes.unreadable += 1;
-        }
-    }
-    changes.removed = removed_count(&old, &new_paths).saturating_sub(moved_from);
-    if fresh_start {
-        changes.added = reads
-            .iter()
-            .filter(|r| r.state.kind != FileKind::Generated)
-            .count();
-    }
 
     // The model.
     let mut prepared = Vec::with_capacity(reads.len());
@@ -786,6 +1068,8 @@ fn update(
     for f in &mut files {
         f.docs = sources.fingerprint(&f.rel, f.hash);
     }
+    let old_files: HashMap<&str, &FileState> =
+        old.files.iter().map(|f| (f.rel.as_str(), f)).collect();
     let stale: Vec<&FileState> = files
         .iter()
         .filter(|f| {
@@ -808,11 +1092,7 @@ fn update(
     } else {
         Index::open_in_dir(store.path(TANTIVY_DIR)).context("cannot open the index")?
     };
-    schema::register(&index);
-    let (_, fields) = schema::build();
-    let mut writer: tantivy::IndexWriter = index
-        .writer_with_num_threads(INDEX_THREADS, WRITER_MEMORY)
-        .context("cannot open the index for writing")?;
+    let (writer, fields) = writer(&index, INDEX_THREADS)?;
     let by_rel: HashMap<&str, &Stat> = stats.iter().map(|s| (s.file.rel.as_str(), s)).collect();
     for rel in gone.iter().copied().chain(
         stale
@@ -843,37 +1123,13 @@ fn update(
     }
     changes.docs_written = written;
     phases.mark("documents");
-    let mut prepared_commit = writer.prepare_commit().context("cannot commit the index")?;
-    prepared_commit.set_payload(&payload(generation));
-    prepared_commit
-        .commit()
-        .context("cannot commit the index")?;
-    writer
-        .wait_merging_threads()
-        .context("cannot finish merging the index")?;
+    commit(writer, generation)?;
     progress.finish();
     phases.mark("commit+merge");
 
-    let contacts = vault
-        .contacts
-        .iter()
-        .map(|c| ContactKey {
-            path: c.path.clone(),
-            name: c.name.clone(),
-        })
-        .collect();
-    let manifest = Manifest {
-        schema: SCHEMA_VERSION,
-        kith: env!("CARGO_PKG_VERSION").to_string(),
-        config: cfg,
-        generation,
-        files,
-        walk_problems: walk_problems.iter().map(|p| p.path.clone()).collect(),
-        index_files: store.index_files(),
-        contacts,
-    };
+    let manifest = new_manifest(store, cfg, generation, files, &walk_problems, &vault);
     store
-        .write_model(&mut vault, generation)
+        .write_model(&mut vault, generation, &Summaries::default())
         .context("cannot write the model cache")?;
     state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest)
         .context("cannot write the index manifest")?;
@@ -891,13 +1147,6 @@ fn update(
         changes,
         took: Duration::ZERO,
     })
-}
-
-fn removed_count(old: &Manifest, new_paths: &HashSet<&str>) -> usize {
-    old.files
-        .iter()
-        .filter(|f| !new_paths.contains(f.rel.as_str()))
-        .count()
 }
 
 /// Starts an empty index, removing what an earlier one left.

@@ -275,6 +275,15 @@ pub fn search(s: &Searchable, q: &Search) -> Result<(usize, Vec<Hit>), QueryErro
             score,
         });
     }
+    // Equal keys come in the index's own order, which depends on how its segments were
+    // written: break ties by path, line and contact so that the same vault gives the same list.
+    let tie = |a: &Hit, b: &Hit| {
+        (&a.path, a.line, &a.contact_path).cmp(&(&b.path, b.line, &b.contact_path))
+    };
+    match q.sort {
+        Sort::Score => hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| tie(a, b))),
+        Sort::Date => hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| tie(a, b))),
+    }
     Ok((total, hits))
 }
 

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::model::Vault;
 
 /// Bumped when the layout of these files changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"kith-ix\n";
 
 /// How a file of the vault was read last time.
@@ -76,6 +76,8 @@ pub struct Manifest {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Model {
     pub generation: u64,
+    /// The epoch of the summaries file the interactions' `summary_at` point into.
+    pub summaries: u64,
     pub vault: Vault,
 }
 
@@ -141,80 +143,148 @@ pub fn read<T: DeserializeOwned>(path: &Path, schema: u32) -> Result<T, StateErr
 }
 
 /// The summaries of every interaction, apart from the model: `kith due` needs a handful, so
-/// they are read one by one from this file instead of being loaded with the model.
+/// they are read one by one from this file instead of being loaded with the model, and an
+/// update appends the summaries of the notes it read instead of writing them all again.
 ///
-/// Layout: the header, the generation, the count `n`, `n + 1` offsets (u64, little-endian)
-/// into the text that follows, then the texts.
-pub fn write_summaries(
-    path: &Path,
-    schema: u32,
-    generation: u64,
-    texts: &[String],
-) -> Result<(), StateError> {
-    let mut out = header(schema);
-    out.extend_from_slice(&generation.to_le_bytes());
-    out.extend_from_slice(&(texts.len() as u64).to_le_bytes());
-    let mut offset = 0u64;
-    out.extend_from_slice(&offset.to_le_bytes());
-    for t in texts {
-        offset += t.len() as u64;
-        out.extend_from_slice(&offset.to_le_bytes());
-    }
-    for t in texts {
-        out.extend_from_slice(t.as_bytes());
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let result = std::fs::write(&tmp, &out).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    Ok(result?)
+/// Layout: the header, an epoch (a number drawn when the file is made, which the model
+/// names), the file's length when it was made, then records (a u32 length, then the text).
+/// A record is found by its offset, which the model keeps in [`Interaction::summary_at`]
+/// (`crate::core::model::Interaction`). Appending leaves earlier records in place: a reader
+/// holding an older model still finds its own; a crash mid-append leaves bytes no model names.
+pub struct SummaryFile<'a> {
+    pub path: &'a Path,
+    pub schema: u32,
 }
 
-/// Reads the summaries at `wanted` (indexes in model order) from a file written by
-/// [`write_summaries`] for `generation`.
-pub fn read_summaries(
-    path: &Path,
-    schema: u32,
-    generation: u64,
-    wanted: &[usize],
-) -> Result<Vec<String>, StateError> {
-    use std::io::{Read as _, Seek as _, SeekFrom};
-    let mut file = std::fs::File::open(path)?;
-    let mut read_at = |buf: &mut [u8], at: u64| -> std::io::Result<()> {
-        file.seek(SeekFrom::Start(at))?;
-        file.read_exact(buf)
-    };
-    let head = header(schema);
-    let mut buf = vec![0u8; head.len() + 16];
-    read_at(&mut buf, 0)?;
-    if buf[..head.len()] != head[..] {
-        return Err(StateError::Version);
+const SUMMARY_HEAD: usize = 16; // epoch, length when made
+
+impl SummaryFile<'_> {
+    fn head_len(&self) -> usize {
+        header(self.schema).len() + SUMMARY_HEAD
     }
-    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-    if word(&buf[head.len()..head.len() + 8]) != generation {
-        return Err(StateError::Damaged("summaries and manifest differ".into()));
-    }
-    let count = word(&buf[head.len() + 8..]);
-    let offsets_at = (head.len() + 16) as u64;
-    let texts_at = offsets_at + (count + 1) * 8;
-    let len = std::fs::metadata(path)?.len();
-    let mut out = Vec::with_capacity(wanted.len());
-    for &i in wanted {
-        if i as u64 >= count {
-            return Err(StateError::Damaged("summary out of range".into()));
+
+    /// Makes a new file holding `texts`: its epoch and each text's offset.
+    pub fn create<'t>(
+        &self,
+        texts: impl Iterator<Item = &'t str>,
+    ) -> Result<(u64, Vec<u64>), StateError> {
+        let epoch = new_epoch();
+        let mut out = header(self.schema);
+        out.extend_from_slice(&epoch.to_le_bytes());
+        out.extend_from_slice(&0u64.to_le_bytes());
+        let offsets = records(&mut out, texts)?;
+        let len = out.len() as u64;
+        let at = header(self.schema).len() + 8;
+        out[at..at + 8].copy_from_slice(&len.to_le_bytes());
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
+        let result = std::fs::write(&tmp, &out).and_then(|()| std::fs::rename(&tmp, self.path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
         }
-        let mut pair = [0u8; 16];
-        read_at(&mut pair, offsets_at + i as u64 * 8)?;
-        let (start, end) = (word(&pair[..8]), word(&pair[8..]));
-        if start > end || texts_at + end > len {
-            return Err(StateError::Damaged("summary out of range".into()));
-        }
-        let mut text = vec![0u8; usize::try_from(end - start).unwrap_or(0)];
-        read_at(&mut text, texts_at + start)?;
-        out.push(String::from_utf8(text).map_err(|e| StateError::Damaged(e.to_string()))?);
+        result?;
+        Ok((epoch, offsets))
     }
-    Ok(out)
+
+    /// Appends `texts` to the file of `epoch`: their offsets. `None` when the file has
+    /// grown to more than twice its size when made (time to write it anew).
+    pub fn append<'t>(
+        &self,
+        epoch: u64,
+        texts: impl Iterator<Item = &'t str>,
+    ) -> Result<Option<Vec<u64>>, StateError> {
+        use std::io::Read as _;
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(self.path)?;
+        let mut head = vec![0u8; self.head_len()];
+        file.read_exact(&mut head)?;
+        let (made_len, file_epoch) = self.check_head(&head)?;
+        if file_epoch != epoch {
+            return Err(StateError::Damaged("summaries and model differ".into()));
+        }
+        let len = file.metadata()?.len();
+        if len > made_len.saturating_mul(2).max(1 << 20) {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        let offsets = records(&mut out, texts)?
+            .into_iter()
+            .map(|o| o + len)
+            .collect();
+        file.write_all(&out)?;
+        Ok(Some(offsets))
+    }
+
+    /// (length when made, epoch) from a file's head.
+    fn check_head(&self, head: &[u8]) -> Result<(u64, u64), StateError> {
+        let h = header(self.schema);
+        if !head.starts_with(MAGIC) {
+            return Err(StateError::Damaged("not a kith file".into()));
+        }
+        if head.len() < h.len() + SUMMARY_HEAD || head[..h.len()] != h[..] {
+            return Err(StateError::Version);
+        }
+        let word = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().unwrap_or([0; 8]));
+        Ok((word(h.len() + 8), word(h.len())))
+    }
+
+    /// Reads the texts at `offsets` from the file of `epoch`.
+    pub fn read(&self, epoch: u64, offsets: &[u64]) -> Result<Vec<String>, StateError> {
+        use std::io::{Read as _, Seek as _, SeekFrom};
+        let mut file = std::fs::File::open(self.path)?;
+        let mut head = vec![0u8; self.head_len()];
+        file.read_exact(&mut head)?;
+        if self.check_head(&head)?.1 != epoch {
+            return Err(StateError::Damaged("summaries and model differ".into()));
+        }
+        let len = file.metadata()?.len();
+        let mut out = Vec::with_capacity(offsets.len());
+        for &at in offsets {
+            let mut size = [0u8; 4];
+            if at < head.len() as u64 || at + 4 > len {
+                return Err(StateError::Damaged("summary out of range".into()));
+            }
+            file.seek(SeekFrom::Start(at))?;
+            file.read_exact(&mut size)?;
+            let size = u64::from(u32::from_le_bytes(size));
+            if at + 4 + size > len {
+                return Err(StateError::Damaged("summary out of range".into()));
+            }
+            let mut text = vec![0u8; usize::try_from(size).unwrap_or(0)];
+            file.read_exact(&mut text)?;
+            out.push(String::from_utf8(text).map_err(|e| StateError::Damaged(e.to_string()))?);
+        }
+        Ok(out)
+    }
+}
+
+/// Appends length-prefixed records to `out`: the offset of each within `out`.
+fn records<'t>(
+    out: &mut Vec<u8>,
+    texts: impl Iterator<Item = &'t str>,
+) -> Result<Vec<u64>, StateError> {
+    let mut offsets = Vec::new();
+    for t in texts {
+        let size = u32::try_from(t.len())
+            .map_err(|_| StateError::Damaged("a summary over 4 GiB".into()))?;
+        offsets.push(out.len() as u64);
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(t.as_bytes());
+    }
+    Ok(offsets)
+}
+
+/// A number that differs between files made at different times or by different processes.
+fn new_epoch() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut seed = nanos.to_le_bytes().to_vec();
+    seed.extend_from_slice(&std::process::id().to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&seed).max(1)
 }
 
 #[cfg(test)]
@@ -262,5 +332,49 @@ mod tests {
             read::<Manifest>(&dir.path().join("none"), 1),
             Err(StateError::Missing)
         ));
+    }
+
+    #[test]
+    fn summaries_are_appended_and_read_by_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.bin");
+        let file = SummaryFile {
+            path: &path,
+            schema: 1,
+        };
+        let (epoch, first) = file.create(["one", "", "three"].into_iter()).unwrap();
+        let more = file.append(epoch, ["four"].into_iter()).unwrap().unwrap();
+        assert_eq!(
+            file.read(epoch, &[more[0], first[2], first[1], first[0]])
+                .unwrap(),
+            ["four", "three", "", "one"]
+        );
+        // Another epoch, an offset past the end or inside the header: damage, not a panic.
+        assert!(matches!(
+            file.read(epoch + 1, &first),
+            Err(StateError::Damaged(_))
+        ));
+        assert!(matches!(
+            file.read(epoch, &[1 << 40]),
+            Err(StateError::Damaged(_))
+        ));
+        assert!(matches!(
+            file.read(epoch, &[3]),
+            Err(StateError::Damaged(_))
+        ));
+        assert!(matches!(
+            file.append(epoch + 1, [""].into_iter()),
+            Err(StateError::Damaged(_))
+        ));
+        // A file grown past twice its size is to be written anew.
+        let big = "x".repeat(1 << 20);
+        assert!(
+            file.append(epoch, [big.as_str(), big.as_str()].into_iter())
+                .unwrap()
+                .is_some()
+        );
+        assert!(file.append(epoch, ["y"].into_iter()).unwrap().is_none());
+        let (second, _) = file.create(["a"].into_iter()).unwrap();
+        assert_ne!(second, epoch);
     }
 }
