@@ -127,6 +127,12 @@ pub enum Command {
         #[arg(long)]
         rebuild: bool,
     },
+    /// Keep the due note and the index fresh on every change, and at midnight
+    Watch {
+        /// Wait this long after a change for more before acting (milliseconds)
+        #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+        debounce: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -202,6 +208,9 @@ impl Cli {
                 json,
             },
             Command::Index { rebuild } => Action::Index { rebuild },
+            Command::Watch { debounce } => Action::Watch {
+                debounce: std::time::Duration::from_millis(debounce),
+            },
         };
         (flags, action)
     }

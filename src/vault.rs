@@ -58,13 +58,57 @@ fn is_markdown(name: &std::ffi::OsStr) -> bool {
 
 /// Walks the vault lazily: every note kith may read, every problem met, every link passed.
 pub fn walk(config: &Config) -> impl Iterator<Item = Found> + Send + '_ {
+    walk_from(config, config.vault.clone())
+}
+
+/// Whether a path (relative to the root, with `/`) is one kith never reads: below a
+/// dot-folder or a dot-file, or matched by an `ignore` glob (or below a folder that is).
+pub fn excluded(config: &Config, rel: &str) -> bool {
+    let mut end = 0;
+    for part in rel.split('/') {
+        end += part.len();
+        if part.starts_with('.')
+            || (!config.ignore.is_empty() && config.ignore.is_match(&rel[..end]))
+        {
+            return true;
+        }
+        end += 1;
+    }
+    false
+}
+
+/// Whether a file name is a Markdown note's (`*.md`, any case).
+pub fn is_note_name(name: &str) -> bool {
+    is_markdown(std::ffi::OsStr::new(name))
+}
+
+/// The folders below `start` (itself included) that the walk enters.
+pub fn folders(config: &Config, start: &Path) -> Vec<PathBuf> {
+    let root = &config.vault;
+    WalkDir::new(start)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            e.file_type().is_dir()
+                && (e.path() == root || !excluded(config, &rel_path(root, e.path())))
+        })
+        .filter_map(Result::ok)
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+/// Like [`walk`], from a folder inside the vault (paths stay relative to the root).
+pub fn walk_from(config: &Config, start: PathBuf) -> impl Iterator<Item = Found> + Send + '_ {
     let root = &config.vault;
     let has_ignores = !config.ignore.is_empty();
-    WalkDir::new(root)
+    let start_depth = start
+        .strip_prefix(root)
+        .map_or(0, |r| r.components().count());
+    WalkDir::new(start)
         .follow_links(false)
         .into_iter()
         .filter_entry(move |e| {
-            if e.depth() == 0 {
+            if e.depth() + start_depth == 0 {
                 return true;
             }
             if e.file_name().as_encoded_bytes().first() == Some(&b'.') {
@@ -92,7 +136,7 @@ pub fn walk(config: &Config) -> impl Iterator<Item = Found> + Send + '_ {
             };
             let ft = entry.file_type();
             if ft.is_symlink() {
-                return (entry.depth() > 0).then_some(Found::Link);
+                return (entry.depth() + start_depth > 0).then_some(Found::Link);
             }
             if !ft.is_file() || !is_markdown(entry.file_name()) {
                 return None;

@@ -3,20 +3,32 @@
 use std::process::ExitCode;
 
 use crate::config::Config;
+use crate::core::model::Vault;
 use crate::core::{render, schedule};
+use crate::index::Summaries;
 use crate::write::{self, Outcome};
 
-pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
-    let (mut vault, summaries) = crate::index::model(config)?;
-    let started = std::time::Instant::now();
-    let week = schedule::week(&vault, &config.rules, config.today);
-    // The model may come from the cache without its summaries: read the few shown.
+/// The week of `config.today`, with the summaries it shows read in (the model may come from
+/// the cache without them).
+pub(super) fn week(
+    config: &Config,
+    vault: &mut Vault,
+    summaries: &Summaries,
+) -> anyhow::Result<schedule::Week> {
+    let week = schedule::week(vault, &config.rules, config.today);
     let shown: Vec<(usize, usize)> = week
         .check_ins
         .iter()
         .filter_map(|c| c.last_interaction.map(|i| (c.contact, i)))
         .collect();
-    summaries.fill(&mut vault, &shown)?;
+    summaries.fill(vault, &shown)?;
+    Ok(week)
+}
+
+pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let (mut vault, summaries) = crate::index::model(config)?;
+    let started = std::time::Instant::now();
+    let week = week(config, &mut vault, &summaries)?;
     if config.verbose > 0 {
         eprintln!("kith: scheduled the week in {:?}", started.elapsed());
     }

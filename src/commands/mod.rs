@@ -18,6 +18,7 @@ mod index;
 mod init;
 mod search;
 mod show;
+mod watch;
 mod who;
 
 /// What the user asked for, free of clap types.
@@ -50,6 +51,9 @@ pub enum Action {
     Index {
         rebuild: bool,
     },
+    Watch {
+        debounce: std::time::Duration,
+    },
 }
 
 /// Runs an action. `today` is the local date, used unless `--today` was given.
@@ -72,6 +76,7 @@ pub fn run(flags: &Flags, action: Action, today: Date) -> anyhow::Result<ExitCod
         } => search::run(&config, search, contact, json),
         Action::Who { topic, limit, json } => who::run(&config, &topic, limit, json),
         Action::Index { rebuild } => index::run(&config, rebuild),
+        Action::Watch { debounce } => watch::run(config, flags, &cwd, debounce, today),
     }
 }
 

@@ -36,6 +36,8 @@ use schema::{Fields, SCHEMA_VERSION};
 use state::{ContactKey, FileKind, FileState, Manifest, Model, StateError};
 
 const LOCK_FILE: &str = "kith.lock";
+/// Held by `kith watch` for as long as it runs; holds its process id.
+const WATCH_LOCK_FILE: &str = "watch.lock";
 const MANIFEST_FILE: &str = "manifest.bin";
 const MODEL_FILE: &str = "model.bin";
 const SUMMARIES_FILE: &str = "summaries.bin";
@@ -431,6 +433,17 @@ impl Store {
         })
     }
 
+    /// Whether a `kith watch` holds this index (its lock is taken).
+    fn watched(&self) -> bool {
+        let Ok(file) = std::fs::File::open(self.path(WATCH_LOCK_FILE)) else {
+            return false;
+        };
+        matches!(
+            file.try_lock_shared(),
+            Err(std::fs::TryLockError::WouldBlock)
+        )
+    }
+
     /// Takes the writer lock, waiting up to [`LOCK_WAIT`]; `None` when another holds it.
     fn lock(&self) -> anyhow::Result<Option<File>> {
         let path = self.path(LOCK_FILE);
@@ -502,7 +515,14 @@ fn inside(dir: &std::path::Path, vault: &std::path::Path) -> bool {
 }
 
 /// Brings the index, the manifest and the model up to date, and returns what `need` asks for.
+/// While `kith watch` runs on the vault, the index it keeps fresh is read as it is, without
+/// walking the vault.
 pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
+    refresh_with(config, need, true)
+}
+
+/// [`refresh`]; `trust_watcher: false` for the watcher itself.
+pub fn refresh_with(config: &Config, need: Need, trust_watcher: bool) -> anyhow::Result<Fresh> {
     let started = Instant::now();
     let dir = index_dir(config)?;
     if inside(&dir, &config.vault) {
@@ -515,8 +535,18 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
     let store = Store { dir };
-    let (stats, walk_problems) = stat_walk(config);
     let cfg = config_hash(config);
+    if trust_watcher
+        && !need.rebuild
+        && store.watched()
+        && let Some(fresh) = read_watched(&store, cfg, need)
+    {
+        return Ok(Fresh {
+            took: started.elapsed(),
+            ..fresh
+        });
+    }
+    let (stats, walk_problems) = stat_walk(config);
 
     // The fast path: nothing changed since the last update.
     if !need.rebuild
@@ -568,11 +598,28 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
             ..fresh
         });
     }
-    let fresh = update(&store, config, cfg, need, stats, walk_problems)?;
+    let fresh = update(&store, config, cfg, need, stats, walk_problems, None)?;
     drop(lock);
     Ok(Fresh {
         took: started.elapsed(),
         ..fresh
+    })
+}
+
+/// What a watcher keeps fresh, read as it is (tried again if it was writing meanwhile).
+fn read_watched(store: &Store, cfg: u64, need: Need) -> Option<Fresh> {
+    (0..3).find_map(|attempt| {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let manifest = store.read_manifest().ok()?;
+        if manifest.schema != SCHEMA_VERSION
+            || manifest.kith != env!("CARGO_PKG_VERSION")
+            || manifest.config != cfg
+        {
+            return None;
+        }
+        store.cached(manifest, need, Changes::default())
     })
 }
 
@@ -783,6 +830,7 @@ fn try_patch(
     old: &Manifest,
     stats: &[Stat],
     walk_problems: &[Problem],
+    in_memory: Option<(Vault, Summaries)>,
 ) -> anyhow::Result<Option<Fresh>> {
     let quiet_none = |why: &str| {
         if config.verbose > 0 {
@@ -878,15 +926,30 @@ fn try_patch(
             files,
             ..old.clone()
         };
-        let Some(fresh) = store.cached(manifest, need, changes) else {
-            return quiet_none("the cache cannot be read");
+        let fresh = match in_memory {
+            Some((vault, summaries)) => Fresh {
+                vault,
+                summaries,
+                index: None,
+                manifest,
+                changes,
+                took: Duration::ZERO,
+            },
+            None => match store.cached(manifest, need, changes) {
+                Some(fresh) => fresh,
+                None => return quiet_none("the cache cannot be read"),
+            },
         };
         state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &fresh.manifest)
             .context("cannot write the index manifest")?;
         return Ok(Some(fresh));
     }
-    let Ok((mut vault, summaries)) = store.read_model(old.generation) else {
-        return quiet_none("the model cache cannot be read");
+    let (mut vault, summaries) = match in_memory {
+        Some(model) => model,
+        None => match store.read_model(old.generation) {
+            Ok(model) => model,
+            Err(_) => return quiet_none("the model cache cannot be read"),
+        },
     };
     phases.mark("read the model");
     let is_note = |f: &&FileState| matches!(f.kind, FileKind::Contact | FileKind::Note);
@@ -994,6 +1057,7 @@ fn update(
     need: Need,
     stats: Vec<Stat>,
     walk_problems: Vec<Problem>,
+    in_memory: Option<(Vault, Summaries)>,
 ) -> anyhow::Result<Fresh> {
     let old = store.read_manifest();
     let mut reason = if need.rebuild {
@@ -1014,7 +1078,8 @@ fn update(
     let fresh_start = old.generation == 0;
     if !fresh_start
         && !config_only
-        && let Some(fresh) = try_patch(store, config, need, &old, &stats, &walk_problems)?
+        && let Some(fresh) =
+            try_patch(store, config, need, &old, &stats, &walk_problems, in_memory)?
     {
         return Ok(fresh);
     }
@@ -1128,7 +1193,7 @@ fn update(
     phases.mark("commit+merge");
 
     let manifest = new_manifest(store, cfg, generation, files, &walk_problems, &vault);
-    store
+    let epoch = store
         .write_model(&mut vault, generation, &Summaries::default())
         .context("cannot write the model cache")?;
     state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest)
@@ -1141,7 +1206,7 @@ fn update(
     };
     Ok(Fresh {
         vault,
-        summaries: Summaries::default(),
+        summaries: Summaries(Some((store.path(SUMMARIES_FILE), epoch))),
         manifest,
         index,
         changes,
@@ -1260,6 +1325,238 @@ pub fn model(config: &Config) -> anyhow::Result<(Vault, Summaries)> {
                 eprintln!("kith: warning: the index cannot be used ({err:#}); reading the vault");
             }
             Ok((vault::load(config), Summaries::default()))
+        }
+    }
+}
+
+/// What a watcher saw change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// Anything may have changed (a lost event queue, a new config): walk the vault.
+    Everything,
+    /// These paths (relative to the root: notes, or folders and everything below them).
+    Paths(std::collections::BTreeSet<String>),
+}
+
+/// `kith watch`'s hold on the index: the watch lock, and the model kept in memory between
+/// changes, so that a change costs the notes it touched.
+pub struct Watch {
+    store: Store,
+    _lock: File,
+    pub fresh: Fresh,
+}
+
+/// Another watcher holds the vault's index.
+#[derive(Debug)]
+pub struct AlreadyWatched {
+    pub pid: Option<u32>,
+    pub dir: PathBuf,
+}
+
+impl Watch {
+    /// Takes the watch lock (or says who holds it), then brings the index up to date.
+    pub fn start(config: &Config) -> anyhow::Result<Result<Watch, AlreadyWatched>> {
+        use std::io::{Read as _, Seek as _, Write as _};
+        let dir = index_dir(config)?;
+        if inside(&dir, &config.vault) {
+            // refresh says why.
+            refresh_with(config, Need::model(), false)?;
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
+        let store = Store { dir };
+        let path = store.path(WATCH_LOCK_FILE);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                return Ok(Err(AlreadyWatched {
+                    pid: text.trim().parse().ok(),
+                    dir: store.dir,
+                }));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{}", std::process::id())?;
+        let mut fresh = refresh_with(config, Need::model(), false)?;
+        release_summaries(&mut fresh);
+        Ok(Ok(Watch {
+            store,
+            _lock: file,
+            fresh,
+        }))
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.store.dir
+    }
+
+    /// Brings the index and the model up to date after a change. On an error the model is
+    /// read again from scratch, so that the watcher goes on from a known state.
+    pub fn follow(&mut self, config: &Config, hint: &Hint) -> anyhow::Result<Changes> {
+        let (stats, walk_problems) = match hint {
+            Hint::Everything => stat_walk(config),
+            Hint::Paths(paths) => self.stat_paths(config, paths),
+        };
+        let cfg = config_hash(config);
+        let Some(lock) = self.store.lock()? else {
+            return Ok(Changes {
+                stale: true,
+                ..Changes::default()
+            });
+        };
+        if self.fresh.manifest.config == cfg
+            && self.fresh.manifest.generation != 0
+            && unchanged(&self.fresh.manifest, &stats, &walk_problems)
+        {
+            return Ok(Changes::default());
+        }
+        let model = (
+            std::mem::take(&mut self.fresh.vault),
+            std::mem::take(&mut self.fresh.summaries),
+        );
+        let result = update(
+            &self.store,
+            config,
+            cfg,
+            Need::model(),
+            stats,
+            walk_problems,
+            Some(model),
+        );
+        drop(lock);
+        match result {
+            Ok(fresh) => {
+                self.fresh = fresh;
+                release_summaries(&mut self.fresh);
+                Ok(self.fresh.changes.clone())
+            }
+            Err(err) => {
+                self.fresh = refresh_with(config, Need::model(), false)?;
+                release_summaries(&mut self.fresh);
+                Err(err)
+            }
+        }
+    }
+
+    /// The stat of every note as the manifest has it, with the paths in `paths` (and all
+    /// below them) stat'ed again: a note changed, created or gone, a folder moved in or out.
+    fn stat_paths(
+        &self,
+        config: &Config,
+        paths: &std::collections::BTreeSet<String>,
+    ) -> (Vec<Stat>, Vec<Problem>) {
+        let manifest = &self.fresh.manifest;
+        let mut by_rel: std::collections::BTreeMap<String, Stat> = manifest
+            .files
+            .iter()
+            .map(|f| {
+                let stat = Stat {
+                    file: NoteFile {
+                        rel: f.rel.clone(),
+                        abs: config.vault.join(&f.rel),
+                    },
+                    size: f.size,
+                    mtime: f.mtime,
+                };
+                (f.rel.clone(), stat)
+            })
+            .collect();
+        let mut problems: Vec<Problem> = self
+            .fresh
+            .vault
+            .problems
+            .iter()
+            .filter(|p| manifest.walk_problems.contains(&p.path))
+            .cloned()
+            .collect();
+        for rel in paths {
+            let below = format!("{rel}/");
+            let stale: Vec<String> = by_rel
+                .range(rel.clone()..)
+                .take_while(|(k, _)| k.starts_with(rel.as_str()))
+                .filter(|(k, _)| *k == rel || k.starts_with(&below))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in stale {
+                by_rel.remove(&k);
+            }
+            problems.retain(|p| p.path != *rel && !p.path.starts_with(&below));
+            if rel.is_empty() || vault::excluded(config, rel) {
+                continue;
+            }
+            let abs = config.vault.join(rel);
+            match std::fs::symlink_metadata(&abs) {
+                Ok(m) if m.is_dir() => {
+                    for found in vault::walk_from(config, abs) {
+                        match found {
+                            Found::Note(file) => {
+                                let (size, mtime) = std::fs::symlink_metadata(&file.abs)
+                                    .map_or((u64::MAX, 0), |m| (m.len(), mtime_ns(&m)));
+                                by_rel.insert(file.rel.clone(), Stat { file, size, mtime });
+                            }
+                            Found::Problem(p) => problems.push(p),
+                            Found::Link => {}
+                        }
+                    }
+                }
+                Ok(m)
+                    if m.is_file()
+                        && vault::is_note_name(rel.rsplit('/').next().unwrap_or(rel)) =>
+                {
+                    let stat = Stat {
+                        file: NoteFile {
+                            rel: rel.clone(),
+                            abs,
+                        },
+                        size: m.len(),
+                        mtime: mtime_ns(&m),
+                    };
+                    by_rel.insert(rel.clone(), stat);
+                }
+                _ => {} // gone, a link, or not a note
+            }
+        }
+        problem::sort(&mut problems);
+        (by_rel.into_values().collect(), problems)
+    }
+}
+
+impl Need {
+    /// The model only.
+    pub fn model() -> Self {
+        Need {
+            model: true,
+            index: false,
+            rebuild: false,
+        }
+    }
+}
+
+/// Drops the summaries the summaries file holds from a model kept in memory (they are read
+/// back for what is shown).
+fn release_summaries(fresh: &mut Fresh) {
+    if fresh.summaries.0.is_none() {
+        return;
+    }
+    for c in &mut fresh.vault.contacts {
+        for i in &mut c.interactions {
+            if i.summary_at.is_some() {
+                i.summary_raw = String::new();
+            }
         }
     }
 }
