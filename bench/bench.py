@@ -212,6 +212,89 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def bench_watch(args: argparse.Namespace) -> list[str]:
+    """`kith watch` on the vault: idle CPU and memory, save-to-due-note latency over
+    `--watch-edits` edits of one contact note, and `kith search` beside `rg` while it runs."""
+    import queue
+    import signal
+    import threading
+    import time
+
+    argv = [args.kith, "--vault", args.vault, "--today", args.today, "watch"]
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    lines_q: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines_q.put(l) for l in proc.stderr], daemon=True).start()
+
+    def wait(pred, timeout: float = 120.0) -> str:
+        end = time.monotonic() + timeout
+        while True:
+            line = lines_q.get(timeout=max(0.01, end - time.monotonic()))
+            if pred(line):
+                return line
+
+    def cpu_ticks() -> int:
+        fields = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    def rss_mib() -> float:
+        for line in open(f"/proc/{proc.pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    out = []
+    try:
+        wait(lambda l: "kith: watching" in l, 900)
+        before = cpu_ticks()
+        time.sleep(5)
+        idle_cpu_ms = (cpu_ticks() - before) * 1000 / os.sysconf("SC_CLK_TCK")
+        idle_rss = rss_mib()
+        people = os.path.join(args.vault, "People")
+        note = os.path.join(people, sorted(n for n in os.listdir(people) if n.endswith(".md"))[1])
+        latencies = []
+        for i in range(args.watch_edits):
+            with open(note, "a", encoding="utf-8") as f:
+                f.write(f"- 2026-11-{20 + i % 3} call: watch bench edit {i}\n")
+                f.flush()
+                start = time.monotonic()
+            wait(lambda l: "updated 1" in l)
+            latencies.append((time.monotonic() - start) * 1000)
+            time.sleep(0.05)
+        latencies.sort()
+        p50 = statistics.median(latencies)
+        p95 = latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))]
+        busy_rss = rss_mib()
+        kith_search = measure(Command("kith search berlin (watcher running)",
+                                      [args.kith, "--vault", args.vault, "--today", args.today,
+                                       "search", "berlin"]), args.runs)
+        rg_search = measure(Command("rg -i -w berlin", ["rg", "-i", "-w", "berlin", args.vault],
+                                    ok_codes=(0, 1)), args.runs)
+        ks, rs = statistics.median(kith_search.wall_ms), statistics.median(rg_search.wall_ms)
+        out.append("")
+        out.append(f"`kith watch` ({args.watch_edits} edits of `{os.path.relpath(note, args.vault)}`, "
+                   "each appending a line; latency from the write to the watcher's line on stderr, "
+                   "printed after the due note is written):")
+        out.append("")
+        out.append("| measure | value |")
+        out.append("|---|---:|")
+        out.append(f"| save → due note, p50 | {p50:.0f} ms |")
+        out.append(f"| save → due note, p95 | {p95:.0f} ms |")
+        out.append(f"| save → due note, max | {latencies[-1]:.0f} ms |")
+        out.append(f"| idle CPU over 5 s | {idle_cpu_ms:.0f} ms |")
+        out.append(f"| RSS idle after start | {idle_rss:.1f} MiB |")
+        out.append(f"| RSS after the edits | {busy_rss:.1f} MiB |")
+        out.append(f"| kith search berlin, watcher running (median) | {ks:.0f} ms |")
+        out.append(f"| rg -i -w berlin (median, same run) | {rs:.0f} ms |")
+        out.append(f"| speed-up | {rs / ks:.1f}× |")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--vault", required=True, help="vault directory (e.g. from examples/gen_vault.rs)")
@@ -221,6 +304,8 @@ def main() -> int:
     ap.add_argument("--out", help="also write the Markdown report to this file")
     ap.add_argument("--gen-cmd", help="how the vault was made, recorded in the report, e.g. "
                     "'cargo run --release --example gen_vault -- --out /tmp/benchvault'")
+    ap.add_argument("--watch-edits", type=int, default=50,
+                    help="edits for the `kith watch` latency (0: skip the watch benchmark)")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -270,6 +355,10 @@ def main() -> int:
     lines.append("")
     if notes:
         lines.extend(notes)
+        lines.append("")
+    if args.watch_edits > 0:
+        print("bench: kith watch ...", file=sys.stderr, flush=True)
+        lines.extend(bench_watch(args))
         lines.append("")
     lines.append("Commands measured (stdout to /dev/null):")
     lines.append("")

@@ -128,7 +128,7 @@ impl DueNote {
         };
         let note = crate::core::render::due_note(&week, &fresh.vault);
         let outcome = write::write_generated(&config.vault, &config.due_note, &note);
-        if matches!(outcome, Ok(_)) {
+        if outcome.is_ok() {
             self.last = Some(xxhash_rust::xxh3::xxh3_64(note.as_bytes()));
         }
         match outcome {

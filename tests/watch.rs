@@ -1,0 +1,365 @@
+//! Binary-level tests of `kith watch` (SPEC 10, issue 5): a watcher on a temporary vault,
+//! changed the ways editors and sync tools change notes. Waits are bounded: each waits for
+//! the watcher's line on stderr (it prints one per batch) and gives up after a few seconds.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{TODAY, TestVault, lines};
+
+/// Longest wait for one line: generous for a loaded CI machine; a passing test waits for
+/// the line only.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A running `kith watch`, its stderr read line by line.
+struct Watcher {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watcher {
+    fn start(v: &TestVault) -> Watcher {
+        let mut child = command(v)
+            .args(["watch", "--debounce", "50"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("kith watch starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut w = Watcher {
+            child,
+            lines: rx,
+            seen: Vec::new(),
+        };
+        w.expect("kith: watching");
+        w
+    }
+
+    /// Waits for a line containing `text`; the line.
+    fn expect(&mut self, text: &str) -> String {
+        let until = Instant::now() + PATIENCE;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(text) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("no line with {text:?}; seen: {:#?}", self.seen),
+            }
+        }
+    }
+
+    /// Asserts that no line comes within `quiet`.
+    fn silent_for(&mut self, quiet: Duration) {
+        if let Ok(line) = self.lines.recv_timeout(quiet) {
+            panic!("unexpected line {line:?}; seen before: {:#?}", self.seen);
+        }
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Stops it with `signal` and returns its exit code.
+    fn stop(mut self, signal: &str) -> Option<i32> {
+        self.signal(signal);
+        self.expect("kith: watch stopped");
+        let until = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(Instant::now() < until, "the watcher did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// kith with the test environment (as `common::kith_bin`, but spawnable).
+fn command(v: &TestVault) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
+    for var in [
+        "KITH_VAULT",
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "TERM",
+        "CI",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("KITH_INDEX_DIR", v.scratch().join("index"))
+        .env("XDG_CACHE_HOME", v.scratch().join("cache"))
+        .current_dir(v.scratch())
+        .arg("--vault")
+        .arg(v.root())
+        .args(["--today", TODAY]);
+    cmd
+}
+
+fn vault() -> TestVault {
+    let v = TestVault::new();
+    v.file(
+        "People/Ada Lovelace.md",
+        &lines(&[
+            "---",
+            "tier: A",
+            "---",
+            "## Log",
+            "- 2026-01-02 coffee: Engines.",
+        ]),
+    );
+    v.file(
+        "People/Bob Kahn.md",
+        &lines(&["---", "tier: B", "---", "## Log"]),
+    );
+    v.dir(".obsidian");
+    v
+}
+
+fn search_total(v: &TestVault, word: &str) -> u64 {
+    let run = common::Run::from(
+        common::kith_bin(v.scratch())
+            .arg("--vault")
+            .arg(v.root())
+            .args(["--today", TODAY, "search", word, "--json"]),
+    )
+    .ok();
+    run.json()["total"].as_u64().expect("total")
+}
+
+fn due_note(v: &TestVault) -> String {
+    v.read("Due this week.md")
+}
+
+#[test]
+fn writes_the_due_note_and_follows_in_place_and_atomic_saves() {
+    let v = vault();
+    let mut w = Watcher::start(&v);
+    assert!(due_note(&v).contains("Ada Lovelace"), "{}", due_note(&v));
+    // In place.
+    v.file(
+        "People/Ada Lovelace.md",
+        &lines(&[
+            "---",
+            "tier: A",
+            "---",
+            "## Log",
+            "- 2026-11-20 call: Zeppelins.",
+        ]),
+    );
+    w.expect("updated 1");
+    assert!(!due_note(&v).contains("Ada Lovelace"), "{}", due_note(&v));
+    assert_eq!(search_total(&v, "zeppelins"), 1);
+    // Atomic: a temporary file renamed over the note.
+    std::fs::write(
+        v.path("People/.Ada.tmp"),
+        lines(&[
+            "---",
+            "tier: A",
+            "---",
+            "## Log",
+            "- 2025-01-02 call: Balloons.",
+        ]),
+    )
+    .unwrap();
+    std::fs::rename(v.path("People/.Ada.tmp"), v.path("People/Ada Lovelace.md")).unwrap();
+    w.expect("updated 1");
+    assert!(due_note(&v).contains("Ada Lovelace"), "{}", due_note(&v));
+    assert_eq!(search_total(&v, "balloons"), 1);
+    assert_eq!(search_total(&v, "zeppelins"), 0);
+    // vim with backups: the note renamed away, a new one written, the backup deleted.
+    std::fs::rename(v.path("People/Bob Kahn.md"), v.path("People/Bob Kahn.md~")).unwrap();
+    v.file(
+        "People/Bob Kahn.md",
+        &lines(&[
+            "---",
+            "tier: B",
+            "---",
+            "## Log",
+            "- 2026-11-19 lunch: Packets.",
+        ]),
+    );
+    std::fs::remove_file(v.path("People/Bob Kahn.md~")).unwrap();
+    w.expect("updated 1");
+    assert_eq!(search_total(&v, "packets"), 1);
+    // kith's own write of the due note brings no other round, and nothing happens idle.
+    w.silent_for(Duration::from_millis(400));
+    assert_eq!(w.stop("-INT"), Some(0));
+    // The index is clean and complete for the next run.
+    let after = common::Run::from(
+        common::kith_bin(v.scratch())
+            .arg("--vault")
+            .arg(v.root())
+            .args(["--today", TODAY, "index"]),
+    )
+    .ok();
+    assert!(
+        after
+            .stdout
+            .starts_with("added 0, updated 0, removed 0, moved 0"),
+        "{}",
+        after.stdout
+    );
+}
+
+#[test]
+fn follows_new_folders_moves_deletes_and_bursts() {
+    let v = vault();
+    let outside = v.scratch().join("outside");
+    std::fs::create_dir_all(outside.join("Trip")).unwrap();
+    std::fs::write(
+        outside.join("Trip/2026-11-02.md"),
+        "Met [[Bob Kahn]] in Berlin.\n",
+    )
+    .unwrap();
+    let mut w = Watcher::start(&v);
+    // A new folder, and a note saved into it at once.
+    std::fs::create_dir(v.path("Meetings")).unwrap();
+    v.file(
+        "Meetings/2026-11-21 Sync.md",
+        "Sync with [[Ada Lovelace]] about gears.\n",
+    );
+    w.expect("added 1");
+    assert_eq!(search_total(&v, "gears"), 1);
+    // A whole folder moved in, then out.
+    std::fs::rename(outside.join("Trip"), v.path("Trip")).unwrap();
+    w.expect("added 1");
+    assert_eq!(search_total(&v, "berlin"), 1);
+    std::fs::rename(v.path("Trip"), outside.join("Trip")).unwrap();
+    w.expect("removed 1");
+    assert_eq!(search_total(&v, "berlin"), 0);
+    // A note moved between folders, then deleted.
+    std::fs::create_dir(v.path("Archive")).unwrap();
+    std::fs::rename(
+        v.path("Meetings/2026-11-21 Sync.md"),
+        v.path("Archive/2026-11-21 Sync.md"),
+    )
+    .unwrap();
+    w.expect("moved 1");
+    std::fs::remove_file(v.path("Archive/2026-11-21 Sync.md")).unwrap();
+    w.expect("removed 1");
+    assert_eq!(search_total(&v, "gears"), 0);
+    // A burst (a checkout, a sync): 200 notes at once are one batch, or a few, never 200.
+    for i in 0..200 {
+        v.file(
+            &format!("Daily/2026-10-{:02}-{i}.md", i % 28 + 1),
+            &format!("Walked with [[Ada Lovelace]], note {i} quokka.\n"),
+        );
+    }
+    let mut added = 0;
+    let mut batches = 0;
+    while added < 200 {
+        let line = w.expect("added ");
+        batches += 1;
+        let n: usize = line
+            .split("added ")
+            .nth(1)
+            .and_then(|t| t.split(',').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a count");
+        added += n;
+    }
+    assert!(batches <= 5, "{batches} batches: {:#?}", w.seen);
+    assert_eq!(search_total(&v, "quokka"), 200);
+    // Changes in dot-folders and to files that are not notes do nothing.
+    v.file(".obsidian/workspace.json", "{}");
+    v.file("People/photo.png", "png");
+    w.silent_for(Duration::from_millis(400));
+}
+
+#[test]
+fn reloads_the_config_and_keeps_the_last_good_one() {
+    let v = vault();
+    let mut w = Watcher::start(&v);
+    v.file("kith.toml", "due_note = \"Week.md\"\n");
+    w.expect("kith.toml reloaded");
+    w.expect("wrote Week.md");
+    assert!(v.exists("Week.md"));
+    v.file("kith.toml", "due_note = [\n");
+    let line = w.expect("keeping the last good config");
+    assert!(line.contains("kith.toml"), "{line}");
+    // Still watching, with the last good config.
+    v.file(
+        "People/Bob Kahn.md",
+        &lines(&[
+            "---",
+            "tier: B",
+            "---",
+            "## Log",
+            "- 2026-11-19 lunch: Packets.",
+        ]),
+    );
+    w.expect("updated 1");
+    assert_eq!(w.stop("-TERM"), Some(0));
+}
+
+#[test]
+fn one_watcher_per_vault_and_readers_use_its_index() {
+    let v = vault();
+    let mut w = Watcher::start(&v);
+    let second = command(&v).arg("watch").output().expect("runs");
+    assert_eq!(second.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("already running"), "{said}");
+    // A reader while the watcher runs reads its index without walking the vault: with the
+    // watcher paused, a new note is not seen; once it runs again and handles the event, it is.
+    w.signal("-STOP");
+    v.file(
+        "Daily/2026-11-22.md",
+        "Tea with [[Bob Kahn]], talking wombats.\n",
+    );
+    assert_eq!(search_total(&v, "wombats"), 0);
+    w.signal("-CONT");
+    w.expect("added 1");
+    assert_eq!(search_total(&v, "wombats"), 1);
+    assert_eq!(w.stop("-INT"), Some(0));
+    // Once it stops, readers check freshness themselves again.
+    v.file(
+        "Daily/2026-11-23.md",
+        "More wombats with [[Ada Lovelace]].\n",
+    );
+    assert_eq!(search_total(&v, "wombats"), 2);
+}
+
+#[test]
+fn a_killed_watcher_leaves_nothing_the_next_run_cannot_use() {
+    let v = vault();
+    let w = Watcher::start(&v);
+    w.signal("-KILL");
+    drop(w);
+    let mut again = Watcher::start(&v);
+    v.file(
+        "Daily/2026-11-22.md",
+        "Tea with [[Bob Kahn]] and ocelots.\n",
+    );
+    again.expect("added 1");
+    assert_eq!(search_total(&v, "ocelots"), 1);
+}
