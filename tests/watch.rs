@@ -144,6 +144,17 @@ fn vault() -> TestVault {
     v
 }
 
+/// Bob's note with one log entry (the word `packets`).
+fn bob_with_packets() -> String {
+    lines(&[
+        "---",
+        "tier: B",
+        "---",
+        "## Log",
+        "- 2026-11-19 lunch: Packets.",
+    ])
+}
+
 fn search_total(v: &TestVault, word: &str) -> u64 {
     let run = common::Run::from(
         common::kith_bin(v.scratch())
@@ -197,16 +208,7 @@ fn writes_the_due_note_and_follows_in_place_and_atomic_saves() {
     assert_eq!(search_total(&v, "zeppelins"), 0);
     // vim with backups: the note renamed away, a new one written, the backup deleted.
     std::fs::rename(v.path("People/Bob Kahn.md"), v.path("People/Bob Kahn.md~")).unwrap();
-    v.file(
-        "People/Bob Kahn.md",
-        &lines(&[
-            "---",
-            "tier: B",
-            "---",
-            "## Log",
-            "- 2026-11-19 lunch: Packets.",
-        ]),
-    );
+    v.file("People/Bob Kahn.md", &bob_with_packets());
     std::fs::remove_file(v.path("People/Bob Kahn.md~")).unwrap();
     w.expect("updated 1");
     assert_eq!(search_total(&v, "packets"), 1);
@@ -307,16 +309,7 @@ fn reloads_the_config_and_keeps_the_last_good_one() {
     let line = w.expect("keeping the last good config");
     assert!(line.contains("kith.toml"), "{line}");
     // Still watching, with the last good config.
-    v.file(
-        "People/Bob Kahn.md",
-        &lines(&[
-            "---",
-            "tier: B",
-            "---",
-            "## Log",
-            "- 2026-11-19 lunch: Packets.",
-        ]),
-    );
+    v.file("People/Bob Kahn.md", &bob_with_packets());
     w.expect("updated 1");
     assert_eq!(w.stop("-TERM"), Some(0));
 }

@@ -76,7 +76,7 @@ pub fn run(flags: &Flags, action: Action, today: Date) -> anyhow::Result<ExitCod
         } => search::run(&config, search, contact, json),
         Action::Who { topic, limit, json } => who::run(&config, &topic, limit, json),
         Action::Index { rebuild } => index::run(&config, rebuild),
-        Action::Watch { debounce } => watch::run(config, flags, &cwd, debounce, today),
+        Action::Watch { debounce } => watch::run(config, flags, &cwd, debounce),
     }
 }
 

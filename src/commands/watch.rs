@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use notify::{RecursiveMode, Watcher as _};
 
 use crate::config::{Config, Flags};
-use crate::index::{Changes, Hint, Watch};
+use crate::index::{Hint, Watch};
 use crate::write::{self, Outcome};
 
 /// A batch never waits longer than this for quiet (a sync client that never stops writing
@@ -148,16 +148,11 @@ impl DueNote {
     }
 }
 
-fn describe(changes: &Changes) -> String {
-    super::index::describe(changes)
-}
-
 pub fn run(
     mut config: Config,
     flags: &Flags,
     cwd: &Path,
     debounce: Duration,
-    today: Date,
 ) -> anyhow::Result<ExitCode> {
     let fixed_today = flags.today.is_some();
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -204,7 +199,6 @@ pub fn run(
             watch.dir().display(),
         );
     }
-    let _ = today;
 
     let mut stop = false;
     while !stop {
@@ -317,7 +311,7 @@ pub fn run(
             Ok(c) if c.is_empty() && c.touched == 0 && c.unreadable == 0 && !batch.config => {
                 continue;
             }
-            Ok(c) => describe(c),
+            Ok(c) => super::index::describe(c),
             Err(e) => format!("error: {e:#}"),
         };
         let wrote = due.write(&config, &mut watch);

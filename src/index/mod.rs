@@ -256,6 +256,21 @@ struct Store {
 }
 
 impl Store {
+    /// The vault's index folder, made if need be; refused inside the vault.
+    fn open(config: &Config) -> anyhow::Result<Store> {
+        let dir = index_dir(config)?;
+        if inside(&dir, &config.vault) {
+            return Err(crate::config::UsageError(format!(
+                "index_dir {} is inside the vault; kith never writes its index into the vault",
+                dir.display()
+            ))
+            .into());
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
+        Ok(Store { dir })
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
@@ -524,17 +539,7 @@ pub fn refresh(config: &Config, need: Need) -> anyhow::Result<Fresh> {
 /// [`refresh`]; `trust_watcher: false` for the watcher itself.
 pub fn refresh_with(config: &Config, need: Need, trust_watcher: bool) -> anyhow::Result<Fresh> {
     let started = Instant::now();
-    let dir = index_dir(config)?;
-    if inside(&dir, &config.vault) {
-        return Err(crate::config::UsageError(format!(
-            "index_dir {} is inside the vault; kith never writes its index into the vault",
-            dir.display()
-        ))
-        .into());
-    }
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
-    let store = Store { dir };
+    let store = Store::open(config)?;
     let cfg = config_hash(config);
     if trust_watcher
         && !need.rebuild
@@ -613,10 +618,7 @@ fn read_watched(store: &Store, cfg: u64, need: Need) -> Option<Fresh> {
             std::thread::sleep(Duration::from_millis(50));
         }
         let manifest = store.read_manifest().ok()?;
-        if manifest.schema != SCHEMA_VERSION
-            || manifest.kith != env!("CARGO_PKG_VERSION")
-            || manifest.config != cfg
-        {
+        if !current(&manifest, cfg) {
             return None;
         }
         store.cached(manifest, need, Changes::default())
@@ -632,14 +634,17 @@ fn try_unchanged(
     walk_problems: &[Problem],
 ) -> Option<Fresh> {
     let manifest = store.read_manifest().ok()?;
-    if manifest.schema != SCHEMA_VERSION
-        || manifest.kith != env!("CARGO_PKG_VERSION")
-        || manifest.config != cfg
-        || !unchanged(&manifest, stats, walk_problems)
-    {
+    if !current(&manifest, cfg) || !unchanged(&manifest, stats, walk_problems) {
         return None;
     }
     store.cached(manifest, need, Changes::default())
+}
+
+/// Whether a manifest was written by this kith, schema and config.
+fn current(manifest: &Manifest, cfg: u64) -> bool {
+    manifest.schema == SCHEMA_VERSION
+        && manifest.kith == env!("CARGO_PKG_VERSION")
+        && manifest.config == cfg
 }
 
 /// A note read for an update.
@@ -1022,30 +1027,70 @@ fn try_patch(
     }
     commit(writer, generation)?;
     phases.mark("documents");
-    let epoch = store
-        .write_model(&mut vault, generation, &summaries)
-        .context("cannot write the model cache")?;
-    let manifest = new_manifest(store, old.config, generation, files, walk_problems, &vault);
-    state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest)
-        .context("cannot write the index manifest")?;
-    phases.mark("caches");
-    let index = if need.index {
-        Some(searchable(index).context("cannot open the index")?)
-    } else {
-        None
+    let changes = Changes {
+        docs_written: written,
+        read: reads.len(),
+        ..changes
     };
-    Ok(Some(Fresh {
-        vault,
-        summaries: Summaries(Some((store.path(SUMMARIES_FILE), epoch))),
-        manifest,
-        index,
-        changes: Changes {
-            docs_written: written,
-            read: reads.len(),
-            ..changes
-        },
-        took: Duration::ZERO,
-    }))
+    let written = Written {
+        cfg: old.config,
+        generation,
+        files,
+        walk_problems,
+        summaries: &summaries,
+    };
+    let fresh = written.save(store, need, vault, index, changes)?;
+    phases.mark("caches");
+    Ok(Some(fresh))
+}
+
+/// What an update wrote to the index, for [`Written::save`].
+struct Written<'a> {
+    cfg: u64,
+    generation: u64,
+    files: Vec<FileState>,
+    walk_problems: &'a [Problem],
+    /// Where the model's summaries are (none: write them all into a new file).
+    summaries: &'a Summaries,
+}
+
+impl Written<'_> {
+    /// After the commit: writes the model and the manifest, and returns the fresh view.
+    fn save(
+        self,
+        store: &Store,
+        need: Need,
+        mut vault: Vault,
+        index: Index,
+        changes: Changes,
+    ) -> anyhow::Result<Fresh> {
+        let manifest = new_manifest(
+            store,
+            self.cfg,
+            self.generation,
+            self.files,
+            self.walk_problems,
+            &vault,
+        );
+        let epoch = store
+            .write_model(&mut vault, self.generation, self.summaries)
+            .context("cannot write the model cache")?;
+        state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest)
+            .context("cannot write the index manifest")?;
+        let index = if need.index {
+            Some(searchable(index).context("cannot open the index")?)
+        } else {
+            None
+        };
+        Ok(Fresh {
+            vault,
+            summaries: Summaries(Some((store.path(SUMMARIES_FILE), epoch))),
+            manifest,
+            index,
+            changes,
+            took: Duration::ZERO,
+        })
+    }
 }
 
 /// Re-reads what changed (or everything), brings the model up to date, rewrites the
@@ -1192,26 +1237,16 @@ fn update(
     progress.finish();
     phases.mark("commit+merge");
 
-    let manifest = new_manifest(store, cfg, generation, files, &walk_problems, &vault);
-    let epoch = store
-        .write_model(&mut vault, generation, &Summaries::default())
-        .context("cannot write the model cache")?;
-    state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &manifest)
-        .context("cannot write the index manifest")?;
-    phases.mark("caches");
-    let index = if need.index {
-        Some(searchable(index).context("cannot open the index")?)
-    } else {
-        None
+    let written = Written {
+        cfg,
+        generation,
+        files,
+        walk_problems: &walk_problems,
+        summaries: &Summaries::default(),
     };
-    Ok(Fresh {
-        vault,
-        summaries: Summaries(Some((store.path(SUMMARIES_FILE), epoch))),
-        manifest,
-        index,
-        changes,
-        took: Duration::ZERO,
-    })
+    let fresh = written.save(store, need, vault, index, changes)?;
+    phases.mark("caches");
+    Ok(fresh)
 }
 
 /// Starts an empty index, removing what an earlier one left.
@@ -1357,14 +1392,7 @@ impl Watch {
     /// Takes the watch lock (or says who holds it), then brings the index up to date.
     pub fn start(config: &Config) -> anyhow::Result<Result<Watch, AlreadyWatched>> {
         use std::io::{Read as _, Seek as _, Write as _};
-        let dir = index_dir(config)?;
-        if inside(&dir, &config.vault) {
-            // refresh says why.
-            refresh_with(config, Need::model(), false)?;
-        }
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
-        let store = Store { dir };
+        let store = Store::open(config)?;
         let path = store.path(WATCH_LOCK_FILE);
         let mut file = std::fs::OpenOptions::new()
             .create(true)
