@@ -132,6 +132,12 @@ pub enum Command {
         /// Wait this long after a change for more before acting (milliseconds)
         #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=60_000))]
         debounce: u64,
+        /// For tests: read the local date from this file (YYYY-MM-DD) instead of the clock
+        #[arg(long, value_name = "FILE", hide = true)]
+        clock_file: Option<std::path::PathBuf>,
+        /// For tests: how often the date is looked at (milliseconds)
+        #[arg(long, value_name = "MS", hide = true, default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
+        date_check: u64,
     },
 }
 
@@ -208,9 +214,15 @@ impl Cli {
                 json,
             },
             Command::Index { rebuild } => Action::Index { rebuild },
-            Command::Watch { debounce } => Action::Watch {
+            Command::Watch {
+                debounce,
+                clock_file,
+                date_check,
+            } => Action::Watch(crate::commands::WatchOptions {
                 debounce: std::time::Duration::from_millis(debounce),
-            },
+                clock_file,
+                date_check: std::time::Duration::from_millis(date_check),
+            }),
         };
         (flags, action)
     }

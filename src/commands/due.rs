@@ -14,8 +14,9 @@ pub(super) fn week(
     config: &Config,
     vault: &mut Vault,
     summaries: &Summaries,
+    memo: &mut schedule::Memo,
 ) -> anyhow::Result<schedule::Week> {
-    let week = schedule::week(vault, &config.rules, config.today);
+    let week = schedule::week_with(vault, &config.rules, config.today, memo);
     let shown: Vec<(usize, usize)> = week
         .check_ins
         .iter()
@@ -28,7 +29,12 @@ pub(super) fn week(
 pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
     let (mut vault, summaries) = crate::index::model(config)?;
     let started = std::time::Instant::now();
-    let week = week(config, &mut vault, &summaries)?;
+    let week = week(
+        config,
+        &mut vault,
+        &summaries,
+        &mut schedule::Memo::default(),
+    )?;
     if config.verbose > 0 {
         eprintln!("kith: scheduled the week in {:?}", started.elapsed());
     }

@@ -11,6 +11,7 @@ pub fn run(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
         model: false,
         index: false,
         rebuild,
+        lists: true,
     };
     let fresh = index::refresh(config, need)?;
     let mut out = describe(&fresh.changes);

@@ -51,9 +51,18 @@ pub enum Action {
     Index {
         rebuild: bool,
     },
-    Watch {
-        debounce: std::time::Duration,
-    },
+    Watch(WatchOptions),
+}
+
+/// `kith watch`'s options.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    /// How long to wait after a change for more before acting.
+    pub debounce: std::time::Duration,
+    /// For tests: a file holding the local date (YYYY-MM-DD), read instead of the clock.
+    pub clock_file: Option<PathBuf>,
+    /// How often the date is looked at.
+    pub date_check: std::time::Duration,
 }
 
 /// Runs an action. `today` is the local date, used unless `--today` was given.
@@ -76,7 +85,7 @@ pub fn run(flags: &Flags, action: Action, today: Date) -> anyhow::Result<ExitCod
         } => search::run(&config, search, contact, json),
         Action::Who { topic, limit, json } => who::run(&config, &topic, limit, json),
         Action::Index { rebuild } => index::run(&config, rebuild),
-        Action::Watch { debounce } => watch::run(config, flags, &cwd, debounce),
+        Action::Watch(options) => watch::run(config, flags, &cwd, options),
     }
 }
 

@@ -48,6 +48,7 @@ pub fn run(
         model: contact.is_some(),
         index: true,
         rebuild: false,
+        lists: false,
     };
     let fresh = index::refresh(config, need)?;
     super::report_refresh(config, &fresh);

@@ -17,16 +17,15 @@ use std::time::{Duration, Instant};
 use jiff::civil::Date;
 use notify::{RecursiveMode, Watcher as _};
 
+use super::WatchOptions;
 use crate::config::{Config, Flags};
-use crate::index::{Hint, Watch};
+use crate::core::model::Vault;
+use crate::index::{Hint, Summaries, Watch};
 use crate::write::{self, Outcome};
 
 /// A batch never waits longer than this for quiet (a sync client that never stops writing
 /// still gets its changes followed).
 const MAX_BATCH: Duration = Duration::from_secs(1);
-/// How often the date is looked at (midnight, or a laptop waking from sleep): a clock read,
-/// nothing else.
-const DATE_CHECK: Duration = Duration::from_secs(60);
 
 enum Msg {
     Fs(notify::Result<notify::Event>),
@@ -107,27 +106,83 @@ fn watch_folders(
     Ok(())
 }
 
-/// The local date (what `--today` stands for).
-fn local_today() -> Date {
-    jiff::ZonedDateTime::now().date()
+/// Where the watcher reads the date.
+enum Clock {
+    /// `--today`: never changes.
+    Fixed,
+    /// The local date of the system's clock.
+    System,
+    /// A file holding the date (tests).
+    File(std::path::PathBuf),
+}
+
+impl Clock {
+    /// Today's date, or `None` when it cannot change or be read.
+    fn today(&self) -> Option<Date> {
+        match self {
+            Clock::Fixed => None,
+            Clock::System => Some(jiff::ZonedDateTime::now().date()),
+            Clock::File(path) => std::fs::read_to_string(path).ok()?.trim().parse().ok(),
+        }
+    }
+}
+
+/// Brings the index up to date in a child process (`kith index`): the peak memory of a
+/// large update (every note's documents in flight) then goes back to the system with the
+/// child, instead of staying with the watcher for as long as it runs. Whatever the child
+/// could not do, the watcher does itself next (and reports).
+fn index_in_child(config: &Config) {
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut child = std::process::Command::new(exe);
+    child.arg("--vault").arg(&config.vault);
+    if config.quiet {
+        child.arg("--quiet");
+    }
+    for _ in 0..config.verbose {
+        child.arg("--verbose");
+    }
+    let _ = child
+        .arg("index")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status();
 }
 
 /// The due note's state, so that kith's own writes are known when their events come back.
 struct DueNote {
     /// xxh3 of the bytes kith last wrote or found up to date.
     last: Option<u64>,
+    /// What the last week keeps for the next.
+    memo: crate::core::schedule::Memo,
 }
 
 impl DueNote {
     /// Computes the week and writes the note when its bytes change.
-    fn write(&mut self, config: &Config, watch: &mut Watch) -> String {
-        let fresh = &mut watch.fresh;
-        let week = match super::due::week(config, &mut fresh.vault, &fresh.summaries) {
+    fn write(&mut self, config: &Config, vault: &mut Vault, summaries: &Summaries) -> String {
+        let started = Instant::now();
+        let week = match super::due::week(config, vault, summaries, &mut self.memo) {
             Ok(w) => w,
             Err(e) => return format!("due note not written ({e:#})"),
         };
-        let note = crate::core::render::due_note(&week, &fresh.vault);
-        let outcome = write::write_generated(&config.vault, &config.due_note, &note);
+        let scheduled = started.elapsed();
+        let note = crate::core::render::due_note(&week, vault);
+        let rendered = started.elapsed();
+        // Not synced: rewritten on every change, and a flush would wait behind the index.
+        let outcome = write::write_generated_as(
+            &config.vault,
+            &config.due_note,
+            &note,
+            write::Durability::Unsynced,
+        );
+        if config.verbose > 0 {
+            eprintln!(
+                "kith: due note: week {scheduled:?}, rendered {:?}, written {:?}",
+                rendered - scheduled,
+                started.elapsed() - rendered
+            );
+        }
         if outcome.is_ok() {
             self.last = Some(xxhash_rust::xxh3::xxh3_64(note.as_bytes()));
         }
@@ -152,9 +207,22 @@ pub fn run(
     mut config: Config,
     flags: &Flags,
     cwd: &Path,
-    debounce: Duration,
+    options: WatchOptions,
 ) -> anyhow::Result<ExitCode> {
-    let fixed_today = flags.today.is_some();
+    let WatchOptions {
+        debounce,
+        clock_file,
+        date_check,
+    } = options;
+    let clock = match (flags.today, clock_file) {
+        (Some(_), _) => Clock::Fixed,
+        (None, Some(file)) => Clock::File(file),
+        (None, None) => Clock::System,
+    };
+    if let Some(today) = clock.today() {
+        config.today = today;
+    }
+    let fixed_today = matches!(clock, Clock::Fixed);
     let (tx, rx) = mpsc::channel::<Msg>();
     {
         let tx = tx.clone();
@@ -175,6 +243,9 @@ pub fn run(
         eprintln!("kith: error: {e:#}");
         return Ok(ExitCode::from(1));
     }
+    if !crate::index::is_current(&config) {
+        index_in_child(&config);
+    }
     let mut watch = match Watch::start(&config)? {
         Ok(w) => w,
         Err(other) => {
@@ -188,8 +259,11 @@ pub fn run(
             return Ok(ExitCode::from(1));
         }
     };
-    let mut due = DueNote { last: None };
-    let wrote = due.write(&config, &mut watch);
+    let mut due = DueNote {
+        last: None,
+        memo: Default::default(),
+    };
+    let wrote = due.write(&config, &mut watch.fresh.vault, &watch.fresh.summaries);
     if !config.quiet {
         eprintln!(
             "kith: watching {}: {} contacts, {} problems; index at {}; {wrote}",
@@ -205,16 +279,15 @@ pub fn run(
         let first = if fixed_today {
             rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
         } else {
-            rx.recv_timeout(DATE_CHECK)
+            rx.recv_timeout(date_check)
         };
         let mut events = match first {
             Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let now = local_today();
-                if now != config.today {
+                if let Some(now) = clock.today().filter(|now| *now != config.today) {
                     let started = Instant::now();
                     config.today = now;
-                    let wrote = due.write(&config, &mut watch);
+                    let wrote = due.write(&config, &mut watch.fresh.vault, &watch.fresh.summaries);
                     if !config.quiet {
                         eprintln!(
                             "kith: it is {now}: {wrote} ({} ms)",
@@ -300,11 +373,21 @@ pub fn run(
         } else {
             Hint::Paths(std::mem::take(&mut batch.paths))
         };
-        let mut changes = watch.follow(&config, &hint);
+        // A laptop waking from sleep: the first change may come before the date check.
+        if let Some(now) = clock.today() {
+            config.today = now;
+        }
+        // The due note is written as soon as the model is patched, before the index and
+        // the caches.
+        let mut wrote: Option<(String, Duration)> = None;
+        let mut on_model = |vault: &mut Vault, summaries: &Summaries| {
+            wrote = Some((due.write(&config, vault, summaries), started.elapsed()));
+        };
+        let mut changes = watch.follow(&config, &hint, &mut on_model);
         if matches!(&changes, Ok(c) if c.stale) {
             // Another kith is writing the index: look again once it is done.
             std::thread::sleep(Duration::from_millis(500));
-            changes = watch.follow(&config, &Hint::Everything);
+            changes = watch.follow(&config, &Hint::Everything, &mut on_model);
         }
         let what = match &changes {
             // Events that changed nothing kith reads (a folder touched, a file not a note).
@@ -314,10 +397,17 @@ pub fn run(
             Ok(c) => super::index::describe(c),
             Err(e) => format!("error: {e:#}"),
         };
-        let wrote = due.write(&config, &mut watch);
+        let (wrote, due_at) = match wrote {
+            Some(done) => done,
+            None => (
+                due.write(&config, &mut watch.fresh.vault, &watch.fresh.summaries),
+                started.elapsed(),
+            ),
+        };
         if !config.quiet {
             eprintln!(
-                "kith: {what}; {wrote} ({} ms)",
+                "kith: {what}; {wrote} after {} ms, index and caches after {} ms",
+                due_at.as_millis(),
                 started.elapsed().as_millis()
             );
         }

@@ -31,6 +31,7 @@ pub fn run(config: &Config, topic: &str, limit: usize, json: bool) -> anyhow::Re
         model: false,
         index: true,
         rebuild: false,
+        lists: true,
     };
     let fresh = index::refresh(config, need)?;
     super::report_refresh(config, &fresh);

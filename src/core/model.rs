@@ -234,6 +234,40 @@ pub struct Vault {
     pub unresolved: BTreeMap<String, Vec<String>>,
 }
 
+/// Where links go, kept between patches of one model (by `kith watch`): a change that adds
+/// no note and removes none moves no link target, so the next [`patch`] uses these instead of
+/// folding every note's path and every contact's name again.
+#[derive(Default)]
+pub struct Links(Option<Resolver>);
+
+impl Links {
+    /// Where links go in `vault`, whose notes are `notes` (path, is a contact), sorted by path.
+    pub fn of(vault: &Vault, notes: &[(&str, bool)]) -> Links {
+        Links(Some(resolver_for(vault, notes)))
+    }
+
+    /// Whether these are kept (else the next patch makes them).
+    pub fn is_kept(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// The resolver for a model whose notes are `notes` (path, is a contact).
+fn resolver_for(vault: &Vault, notes: &[(&str, bool)]) -> Resolver {
+    let contact_at = |path: &str| {
+        vault
+            .contacts
+            .binary_search_by(|c| c.path.as_str().cmp(path))
+            .ok()
+    };
+    Resolver::new(
+        notes
+            .iter()
+            .map(|&(path, contact)| (path, if contact { contact_at(path) } else { None })),
+        &vault.contacts,
+    )
+}
+
 /// Which notes a link target may mean.
 #[derive(Default)]
 struct Resolver {
@@ -462,14 +496,15 @@ pub struct Change<'a> {
 }
 
 /// Updates a model built by [`build_prepared`] (perhaps read back from a cache) for changed
-/// notes, without the notes that did not change.
+/// notes, without the notes that did not change. `links` are where links went before the
+/// change ([`Links::of`], or empty) and where they go after it on success.
 ///
 /// The result is the model [`build_prepared`] would give for the notes after the change,
 /// provided no link in an unread note resolves differently. When that cannot be ruled out —
 /// a contact removed, renamed, or made or unmade; a new note whose stem or names another note
 /// already uses, or which links elsewhere may name; a removed note whose stem shadowed a
 /// name — `vault` is left as it was and the reason returned: build the model whole.
-pub fn patch(vault: &mut Vault, change: Change<'_>) -> Result<(), String> {
+pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result<(), String> {
     let Change {
         gone,
         read,
@@ -609,19 +644,10 @@ pub fn patch(vault: &mut Vault, change: Change<'_>) -> Result<(), String> {
         notes.push(note);
     }
 
-    let resolver = Resolver::new(
-        after.iter().map(|&(path, contact)| {
-            (
-                path,
-                if contact {
-                    contact_at(&vault.contacts, path)
-                } else {
-                    None
-                },
-            )
-        }),
-        &vault.contacts,
-    );
+    if moves || links.0.is_none() {
+        links.0 = Some(resolver_for(vault, after));
+    }
+    let resolver = links.0.get_or_insert_default();
     let mut touched = vec![false; vault.contacts.len()];
     let mut problems = Vec::new();
     for mut note in notes {
@@ -635,7 +661,7 @@ pub fn patch(vault: &mut Vault, change: Change<'_>) -> Result<(), String> {
             };
         }
         problems.append(&mut note.problems);
-        let resolved = resolve_note(&note, &resolver);
+        let resolved = resolve_note(&note, resolver);
         let keys = apply_note(
             &note,
             own,

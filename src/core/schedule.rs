@@ -167,11 +167,49 @@ fn next_due_after(contact: &Contact, last: Option<Date>, today: Date) -> Option<
     })
 }
 
+/// What one week keeps for the next of the same vault (`kith watch` schedules a week on
+/// every change): the introductions, which depend only on the contacts' paths, names,
+/// statuses, topics and links, and which most changes leave as they were.
+#[derive(Default)]
+pub struct Memo {
+    introductions: Option<(u64, Vec<Introduction>)>,
+}
+
+/// A hash of everything [`introductions`] reads.
+fn introductions_key(vault: &Vault, rules: &Rules) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&rules.min_shared.to_le_bytes());
+    h.update(&rules.max_introductions.to_le_bytes());
+    for c in &vault.contacts {
+        for text in [&c.path, &c.name, &c.name_key] {
+            h.update(&text.len().to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        h.update(&[c.status as u8]);
+        h.update(&c.topics.len().to_le_bytes());
+        for t in &c.topics {
+            h.update(&t.len().to_le_bytes());
+            h.update(t.as_bytes());
+        }
+        h.update(&c.links_to.len().to_le_bytes());
+        for l in &c.links_to {
+            h.update(&l.to_le_bytes());
+        }
+    }
+    h.digest()
+}
+
 /// Schedules the week containing `today`.
 pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
+    week_with(vault, rules, today, &mut Memo::default())
+}
+
+/// [`week`], with what the last week of the same vault kept.
+pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> Week {
     let (start, end) = week_of(today, rules.week_start);
     let contacts = &vault.contacts;
     let name_cmp = |a: usize, b: usize| by_name(&contacts[a], &contacts[b]);
+    let days: [Date; 7] = std::array::from_fn(|offset| add_days(start, offset as i64));
 
     let mut check_ins = Vec::new();
     let mut planned = Vec::new();
@@ -230,7 +268,7 @@ pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
             }
         }
         if c.status != Status::Archived {
-            celebrations.extend(celebrations_of(ci, c, start));
+            celebrations_of(ci, c, &days, &mut celebrations);
         }
         if c.status == Status::Active
             && let Some(asks) = asks_in_a_row(c, rules, today)
@@ -281,7 +319,15 @@ pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
             .then_with(|| name_cmp(a.contact, b.contact))
     });
 
-    let introductions = introductions(vault, rules);
+    let key = introductions_key(vault, rules);
+    let introductions = match &memo.introductions {
+        Some((k, kept)) if *k == key => kept.clone(),
+        _ => {
+            let found = introductions(vault, rules);
+            memo.introductions = Some((key, found.clone()));
+            found
+        }
+    };
     let health = health(vault, rules);
     Week {
         today,
@@ -300,8 +346,10 @@ pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
 
 /// Birthdays and milestones whose day falls in the seven days from `start` (29 February falls
 /// on 28 February in other years). An anniversary counts from its first year on.
-fn celebrations_of(ci: usize, c: &Contact, start: Date) -> Vec<Celebration> {
-    let mut out = Vec::new();
+fn celebrations_of(ci: usize, c: &Contact, days: &[Date; 7], out: &mut Vec<Celebration>) {
+    if c.birthday.is_none() && c.milestones.is_empty() {
+        return;
+    }
     let falls_on = |month: i8, day: i8, date: Date| -> bool {
         (date.month(), date.day()) == (month, day)
             || (month == 2
@@ -309,8 +357,7 @@ fn celebrations_of(ci: usize, c: &Contact, start: Date) -> Vec<Celebration> {
                 && !date.in_leap_year()
                 && (date.month(), date.day()) == (2, 28))
     };
-    for offset in 0..7 {
-        let date = add_days(start, offset);
+    for &date in days {
         if let Some(b) = c.birthday
             && falls_on(b.month, b.day, date)
         {
@@ -340,7 +387,6 @@ fn celebrations_of(ci: usize, c: &Contact, start: Date) -> Vec<Celebration> {
             }
         }
     }
-    out
 }
 
 /// When the `streak` most recent interactions tagged ask or give (dated today or earlier) are
@@ -411,13 +457,16 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r;
     }
-    let mut counts = vec![0usize; active.len()];
+    let mut seen = vec![false; active.len()];
+    // p's topics, by id.
+    let mut mine = vec![false; holders.len()];
     let mut touched = Vec::new();
     // The best pairs so far, best first: (shared, rank of a, rank of b). Smaller keys are
     // better, so `Reverse` puts the most shared first.
     let max = rules.max_introductions;
     let mut best: Vec<(std::cmp::Reverse<usize>, usize, usize)> = Vec::with_capacity(max + 1);
     let min_shared = rules.min_shared.max(1);
+    let mut lists: Vec<&[usize]> = Vec::new();
     for (p, &i) in active.iter().enumerate() {
         // The fewest shared topics a new pair needs to enter (ties may still win by name).
         let floor = match best.last() {
@@ -427,22 +476,31 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
         if topic_count[p] < floor {
             break;
         }
+        // A partner sharing `floor` of p's topics holds at least one of any
+        // `count - floor + 1` of them: look only at the holders of the rarest ones.
+        lists.clear();
         for &t in &topics_at[p] {
             let list = &holders[t];
-            let from = list.partition_point(|&q| q <= p);
-            for &q in &list[from..] {
+            lists.push(&list[list.partition_point(|&q| q <= p)..]);
+        }
+        lists.sort_by_key(|l| l.len());
+        for list in &lists[..topic_count[p] - floor + 1] {
+            for &q in *list {
                 if topic_count[q] < floor {
                     break;
                 }
-                if counts[q] == 0 {
+                if !seen[q] {
+                    seen[q] = true;
                     touched.push(q);
                 }
-                counts[q] += 1;
             }
         }
+        for &t in &topics_at[p] {
+            mine[t] = true;
+        }
         for &q in &touched {
-            let shared = counts[q];
-            counts[q] = 0;
+            seen[q] = false;
+            let shared = topics_at[q].iter().filter(|&&t| mine[t]).count();
             let j = active[q];
             if shared < floor {
                 continue;
@@ -464,6 +522,9 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
             best.truncate(max);
         }
         touched.clear();
+        for &t in &topics_at[p] {
+            mine[t] = false;
+        }
     }
     let pairs: Vec<(usize, usize, usize)> = best
         .into_iter()

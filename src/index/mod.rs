@@ -182,6 +182,8 @@ pub struct Need {
     pub index: bool,
     /// Start over (`kith index --rebuild`).
     pub rebuild: bool,
+    /// The manifest's lists of files and contacts (a search needs neither).
+    pub lists: bool,
 }
 
 /// A file found by the stat-only walk.
@@ -603,12 +605,36 @@ pub fn refresh_with(config: &Config, need: Need, trust_watcher: bool) -> anyhow:
             ..fresh
         });
     }
-    let fresh = update(&store, config, cfg, need, stats, walk_problems, None)?;
+    let (fresh, _) = update(
+        &store,
+        config,
+        cfg,
+        need,
+        (stats, walk_problems),
+        None,
+        &mut |_, _| {},
+    )?;
     drop(lock);
     Ok(Fresh {
         took: started.elapsed(),
         ..fresh
     })
+}
+
+/// Whether the index, the manifest and the model are up to date with the vault (a stat
+/// walk; nothing is read or written).
+pub fn is_current(config: &Config) -> bool {
+    let Ok(store) = Store::open(config) else {
+        return false;
+    };
+    let (stats, walk_problems) = stat_walk(config);
+    let need = Need {
+        model: false,
+        index: false,
+        rebuild: false,
+        lists: false,
+    };
+    try_unchanged(&store, config_hash(config), need, &stats, &walk_problems).is_some()
 }
 
 /// What a watcher keeps fresh, read as it is (tried again if it was writing meanwhile).
@@ -617,7 +643,13 @@ fn read_watched(store: &Store, cfg: u64, need: Need) -> Option<Fresh> {
         if attempt > 0 {
             std::thread::sleep(Duration::from_millis(50));
         }
-        let manifest = store.read_manifest().ok()?;
+        let manifest = if need.lists {
+            store.read_manifest().ok()?
+        } else {
+            state::read_head::<state::ManifestHead>(&store.path(MANIFEST_FILE), SCHEMA_VERSION)
+                .ok()?
+                .into()
+        };
         if !current(&manifest, cfg) {
             return None;
         }
@@ -833,10 +865,10 @@ fn try_patch(
     config: &Config,
     need: Need,
     old: &Manifest,
-    stats: &[Stat],
-    walk_problems: &[Problem],
-    in_memory: Option<(Vault, Summaries)>,
-) -> anyhow::Result<Option<Fresh>> {
+    (stats, walk_problems): (&[Stat], &[Problem]),
+    in_memory: Option<(Vault, Summaries, model::Links)>,
+    on_model: OnModel<'_>,
+) -> anyhow::Result<Option<(Fresh, model::Links)>> {
     let quiet_none = |why: &str| {
         if config.verbose > 0 {
             eprintln!("kith: index update: reading every note ({why})");
@@ -931,43 +963,36 @@ fn try_patch(
             files,
             ..old.clone()
         };
-        let fresh = match in_memory {
-            Some((vault, summaries)) => Fresh {
-                vault,
-                summaries,
-                index: None,
-                manifest,
-                changes,
-                took: Duration::ZERO,
-            },
+        let (fresh, links) = match in_memory {
+            Some((vault, summaries, links)) => (
+                Fresh {
+                    vault,
+                    summaries,
+                    index: None,
+                    manifest,
+                    changes,
+                    took: Duration::ZERO,
+                },
+                links,
+            ),
             None => match store.cached(manifest, need, changes) {
-                Some(fresh) => fresh,
+                Some(fresh) => (fresh, model::Links::default()),
                 None => return quiet_none("the cache cannot be read"),
             },
         };
         state::write(&store.path(MANIFEST_FILE), SCHEMA_VERSION, &fresh.manifest)
             .context("cannot write the index manifest")?;
-        return Ok(Some(fresh));
+        return Ok(Some((fresh, links)));
     }
-    let (mut vault, summaries) = match in_memory {
+    let (mut vault, summaries, mut links) = match in_memory {
         Some(model) => model,
         None => match store.read_model(old.generation) {
-            Ok(model) => model,
+            Ok((vault, summaries)) => (vault, summaries, model::Links::default()),
             Err(_) => return quiet_none("the model cache cannot be read"),
         },
     };
     phases.mark("read the model");
-    let is_note = |f: &&FileState| matches!(f.kind, FileKind::Contact | FileKind::Note);
-    let listed = |files: &[FileState]| -> Vec<(String, bool)> {
-        files
-            .iter()
-            .filter(is_note)
-            .map(|f| (f.rel.clone(), f.kind == FileKind::Contact))
-            .collect()
-    };
-    let (before, after) = (listed(&old.files), listed(&files));
-    let before: Vec<(&str, bool)> = before.iter().map(|(p, c)| (p.as_str(), *c)).collect();
-    let after: Vec<(&str, bool)> = after.iter().map(|(p, c)| (p.as_str(), *c)).collect();
+    let (before, after) = (notes(&old.files), notes(&files));
     let mut read = Vec::new();
     let mut problems = Vec::new();
     let mut texts: HashMap<&str, &str> = HashMap::new();
@@ -988,6 +1013,7 @@ fn try_patch(
             before: &before,
             after: &after,
         },
+        &mut links,
     );
     if let Err(why) = patched {
         return quiet_none(&why);
@@ -995,6 +1021,8 @@ fn try_patch(
     vault.problems.append(&mut problems);
     problem::sort(&mut vault.problems);
     phases.mark("patch the model");
+    on_model(&mut vault, &summaries);
+    phases.mark("the model's first reader");
 
     // The documents of the files read again, and of none other.
     let touched: HashSet<&str> = gone
@@ -1041,7 +1069,16 @@ fn try_patch(
     };
     let fresh = written.save(store, need, vault, index, changes)?;
     phases.mark("caches");
-    Ok(Some(fresh))
+    Ok(Some((fresh, links)))
+}
+
+/// The notes among `files` (sorted by path): (path, is a contact).
+fn notes(files: &[FileState]) -> Vec<(&str, bool)> {
+    files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::Contact | FileKind::Note))
+        .map(|f| (f.rel.as_str(), f.kind == FileKind::Contact))
+        .collect()
 }
 
 /// What an update wrote to the index, for [`Written::save`].
@@ -1100,13 +1137,21 @@ fn update(
     config: &Config,
     cfg: u64,
     need: Need,
-    stats: Vec<Stat>,
-    walk_problems: Vec<Problem>,
-    in_memory: Option<(Vault, Summaries)>,
-) -> anyhow::Result<Fresh> {
-    let old = store.read_manifest();
+    (stats, walk_problems): (Vec<Stat>, Vec<Problem>),
+    kept: Option<Kept>,
+    on_model: OnModel<'_>,
+) -> anyhow::Result<(Fresh, model::Links)> {
+    // What a watcher kept is what it last wrote, under its lock: no need to read it again.
+    let (old, in_memory) = match kept {
+        Some(k) if !need.rebuild && current(&k.manifest, cfg) => {
+            (Ok(k.manifest), Some((k.vault, k.summaries, k.links)))
+        }
+        _ => (store.read_manifest(), None),
+    };
     let mut reason = if need.rebuild {
         Some("asked to (--rebuild)".to_string())
+    } else if in_memory.is_some() {
+        None
     } else {
         rebuild_reason(store, &old, cfg)
     };
@@ -1123,10 +1168,17 @@ fn update(
     let fresh_start = old.generation == 0;
     if !fresh_start
         && !config_only
-        && let Some(fresh) =
-            try_patch(store, config, need, &old, &stats, &walk_problems, in_memory)?
+        && let Some(patched) = try_patch(
+            store,
+            config,
+            need,
+            &old,
+            (&stats, &walk_problems),
+            in_memory,
+            on_model,
+        )?
     {
-        return Ok(fresh);
+        return Ok(patched);
     }
     if let Some(why) = reason.as_deref().filter(|w| !w.is_empty())
         && !config.quiet
@@ -1173,6 +1225,7 @@ fn update(
     problem::sort(&mut vault.problems);
 
     phases.mark("model");
+    on_model(&mut vault, &Summaries::default());
     // The documents: rewritten for every file whose fingerprint changed.
     let sources = docs::Sources::new(&vault);
     for f in &mut files {
@@ -1246,7 +1299,7 @@ fn update(
     };
     let fresh = written.save(store, need, vault, index, changes)?;
     phases.mark("caches");
-    Ok(fresh)
+    Ok((fresh, model::Links::default()))
 }
 
 /// Starts an empty index, removing what an earlier one left.
@@ -1342,11 +1395,7 @@ impl Progress {
 /// fresh, else brought up to date. If the index folder cannot be used (a read-only cache,
 /// say), the vault is read directly, with one line saying why.
 pub fn model(config: &Config) -> anyhow::Result<(Vault, Summaries)> {
-    let need = Need {
-        model: true,
-        index: false,
-        rebuild: false,
-    };
+    let need = Need::model();
     match refresh(config, need) {
         Ok(fresh) => {
             if config.verbose > 0 {
@@ -1373,12 +1422,29 @@ pub enum Hint {
     Paths(std::collections::BTreeSet<String>),
 }
 
+/// Called with the model as soon as an update has it, before the index and the caches are
+/// written (the watcher writes the due note from it).
+type OnModel<'a> = &'a mut dyn FnMut(&mut Vault, &Summaries);
+
+/// What a watcher keeps between updates: the model, the manifest and where links go, as it
+/// last wrote them under its lock.
+struct Kept {
+    vault: Vault,
+    summaries: Summaries,
+    manifest: Manifest,
+    links: model::Links,
+}
+
 /// `kith watch`'s hold on the index: the watch lock, and the model kept in memory between
 /// changes, so that a change costs the notes it touched.
 pub struct Watch {
     store: Store,
     _lock: File,
     pub fresh: Fresh,
+    links: model::Links,
+    /// The manifest file (length, modified) as the watcher last saw it: if another kith
+    /// wrote it meanwhile (`kith index --rebuild`), what is kept is read again.
+    stamp: Option<(u64, i128)>,
 }
 
 /// Another watcher holds the vault's index.
@@ -1418,13 +1484,31 @@ impl Watch {
         file.set_len(0)?;
         file.rewind()?;
         writeln!(file, "{}", std::process::id())?;
-        let mut fresh = refresh_with(config, Need::model(), false)?;
-        release_summaries(&mut fresh);
-        Ok(Ok(Watch {
+        let mut watch = Watch {
             store,
             _lock: file,
-            fresh,
-        }))
+            fresh: refresh_with(config, Need::model(), false)?,
+            links: model::Links::default(),
+            stamp: None,
+        };
+        watch.settle();
+        Ok(Ok(watch))
+    }
+
+    /// After an update: drops the summaries the summaries file holds, makes sure of where
+    /// links go (a whole build does not keep them), and notes the manifest's stamp.
+    fn settle(&mut self) {
+        release_summaries(&mut self.fresh);
+        if !self.links.is_kept() {
+            self.links = model::Links::of(&self.fresh.vault, &notes(&self.fresh.manifest.files));
+        }
+        self.stamp = self.manifest_stamp();
+    }
+
+    fn manifest_stamp(&self) -> Option<(u64, i128)> {
+        std::fs::symlink_metadata(self.store.path(MANIFEST_FILE))
+            .ok()
+            .map(|m| (m.len(), mtime_ns(&m)))
     }
 
     /// The index folder.
@@ -1432,9 +1516,15 @@ impl Watch {
         &self.store.dir
     }
 
-    /// Brings the index and the model up to date after a change. On an error the model is
-    /// read again from scratch, so that the watcher goes on from a known state.
-    pub fn follow(&mut self, config: &Config, hint: &Hint) -> anyhow::Result<Changes> {
+    /// Brings the index and the model up to date after a change, calling `on_model` with the
+    /// model as soon as it is (before the index and the caches are written). On an error the
+    /// model is read again from scratch, so that the watcher goes on from a known state.
+    pub fn follow(
+        &mut self,
+        config: &Config,
+        hint: &Hint,
+        on_model: OnModel<'_>,
+    ) -> anyhow::Result<Changes> {
         let (stats, walk_problems) = match hint {
             Hint::Everything => stat_walk(config),
             Hint::Paths(paths) => self.stat_paths(config, paths),
@@ -1452,29 +1542,33 @@ impl Watch {
         {
             return Ok(Changes::default());
         }
-        let model = (
-            std::mem::take(&mut self.fresh.vault),
-            std::mem::take(&mut self.fresh.summaries),
-        );
+        let kept = (self.manifest_stamp() == self.stamp).then(|| Kept {
+            vault: std::mem::take(&mut self.fresh.vault),
+            summaries: std::mem::take(&mut self.fresh.summaries),
+            manifest: std::mem::take(&mut self.fresh.manifest),
+            links: std::mem::take(&mut self.links),
+        });
         let result = update(
             &self.store,
             config,
             cfg,
             Need::model(),
-            stats,
-            walk_problems,
-            Some(model),
+            (stats, walk_problems),
+            kept,
+            on_model,
         );
         drop(lock);
         match result {
-            Ok(fresh) => {
+            Ok((fresh, links)) => {
                 self.fresh = fresh;
-                release_summaries(&mut self.fresh);
+                self.links = links;
+                self.settle();
                 Ok(self.fresh.changes.clone())
             }
             Err(err) => {
                 self.fresh = refresh_with(config, Need::model(), false)?;
-                release_summaries(&mut self.fresh);
+                self.links = model::Links::default();
+                self.settle();
                 Err(err)
             }
         }
@@ -1570,6 +1664,7 @@ impl Need {
             model: true,
             index: false,
             rebuild: false,
+            lists: false,
         }
     }
 }

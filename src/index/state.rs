@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::model::Vault;
 
 /// Bumped when the layout of these files changes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"kith-ix\n";
 
 /// How a file of the vault was read last time.
@@ -62,14 +62,39 @@ pub struct Manifest {
     /// A hash of the config file's bytes (the rules shape the model).
     pub config: u64,
     pub generation: u64,
-    /// Sorted by `rel`.
-    pub files: Vec<FileState>,
-    /// Folders or files the walk could not read (their problems are in the model).
-    pub walk_problems: Vec<String>,
     /// The tantivy files and their sizes right after the commit: a cheap check for damage.
     pub index_files: Vec<(String, u64)>,
+    // The fields above are the head, which a search reads alone ([`ManifestHead`]).
+    /// Folders or files the walk could not read (their problems are in the model).
+    pub walk_problems: Vec<String>,
     /// Every contact, by path.
     pub contacts: Vec<ContactKey>,
+    /// Sorted by `rel`.
+    pub files: Vec<FileState>,
+}
+
+/// The first fields of a [`Manifest`], which is all a search needs of it: its lists of files
+/// and contacts are most of its bytes.
+#[derive(Debug, Deserialize)]
+pub struct ManifestHead {
+    pub schema: u32,
+    pub kith: String,
+    pub config: u64,
+    pub generation: u64,
+    pub index_files: Vec<(String, u64)>,
+}
+
+impl From<ManifestHead> for Manifest {
+    fn from(h: ManifestHead) -> Manifest {
+        Manifest {
+            schema: h.schema,
+            kith: h.kith,
+            config: h.config,
+            generation: h.generation,
+            index_files: h.index_files,
+            ..Manifest::default()
+        }
+    }
 }
 
 /// The model file's content.
@@ -122,6 +147,22 @@ pub fn write<T: Serialize>(path: &Path, schema: u32, value: &T) -> Result<(), St
 
 /// Reads a file written by [`write`], checking its header and checksum.
 pub fn read<T: DeserializeOwned>(path: &Path, schema: u32) -> Result<T, StateError> {
+    read_with(path, schema, |body| postcard::from_bytes(body))
+}
+
+/// Reads the first fields of a file written by [`write`] (`T`'s fields are the first of what
+/// was written), checking its header and the checksum of the whole.
+pub fn read_head<T: DeserializeOwned>(path: &Path, schema: u32) -> Result<T, StateError> {
+    read_with(path, schema, |body| {
+        postcard::take_from_bytes(body).map(|(head, _rest)| head)
+    })
+}
+
+fn read_with<T>(
+    path: &Path,
+    schema: u32,
+    decode: impl FnOnce(&[u8]) -> postcard::Result<T>,
+) -> Result<T, StateError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StateError::Missing),
@@ -139,7 +180,7 @@ pub fn read<T: DeserializeOwned>(path: &Path, schema: u32) -> Result<T, StateErr
     if xxhash_rust::xxh3::xxh3_64(body) != sum {
         return Err(StateError::Damaged("checksum mismatch".into()));
     }
-    postcard::from_bytes(body).map_err(|e| StateError::Damaged(e.to_string()))
+    decode(body).map_err(|e| StateError::Damaged(e.to_string()))
 }
 
 /// The summaries of every interaction, apart from the model: `kith due` needs a handful, so
@@ -299,6 +340,7 @@ mod tests {
             schema: 1,
             kith: "x".into(),
             generation: 7,
+            index_files: vec![("meta.json".into(), 120)],
             files: vec![FileState {
                 rel: "People/Ada.md".into(),
                 size: 3,
@@ -311,6 +353,15 @@ mod tests {
         };
         write(&path, 1, &m).unwrap();
         assert_eq!(read::<Manifest>(&path, 1).unwrap(), m);
+        // The head alone: the first fields, the lists left out.
+        let head: Manifest = read_head::<ManifestHead>(&path, 1).unwrap().into();
+        assert_eq!(
+            head,
+            Manifest {
+                files: Vec::new(),
+                ..m.clone()
+            }
+        );
         assert!(matches!(
             read::<Manifest>(&path, 2),
             Err(StateError::Version)
@@ -321,6 +372,11 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         assert!(matches!(
             read::<Manifest>(&path, 1),
+            Err(StateError::Damaged(_))
+        ));
+        // Damage past the head is still damage to a head reader (the checksum is whole).
+        assert!(matches!(
+            read_head::<ManifestHead>(&path, 1),
             Err(StateError::Damaged(_))
         ));
         std::fs::write(&path, b"garbage").unwrap();

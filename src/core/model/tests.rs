@@ -285,14 +285,27 @@ fn links_in_properties_are_links() {
 /// whole from `after`.
 fn patched(before: &[(&str, &str)], after: &[(&str, &str)]) -> (Result<Vault, String>, Vault) {
     let rules = Rules::default();
-    let parse_all = |files: &[(&str, &str)]| -> Vec<ParsedNote> {
-        files
-            .iter()
-            .map(|(p, t)| parse(p, t, &rules.contacts))
-            .collect()
-    };
-    let mut vault = build(parse_all(before), &rules);
-    let whole = build(parse_all(after), &rules);
+    let vault = build(parse_all(before, &rules), &rules);
+    let whole = build(parse_all(after, &rules), &rules);
+    let patched = patch_from(vault, before, after, &mut Links::default());
+    (patched, whole)
+}
+
+fn parse_all(files: &[(&str, &str)], rules: &Rules) -> Vec<ParsedNote> {
+    files
+        .iter()
+        .map(|(p, t)| parse(p, t, &rules.contacts))
+        .collect()
+}
+
+/// `vault` (the model of `before`, with `links` where its links go) patched to `after`.
+fn patch_from(
+    mut vault: Vault,
+    before: &[(&str, &str)],
+    after: &[(&str, &str)],
+    links: &mut Links,
+) -> Result<Vault, String> {
+    let rules = Rules::default();
     let text_before: HashMap<&str, &str> = before.iter().copied().collect();
     let text_after: HashMap<&str, &str> = after.iter().copied().collect();
     let gone: Vec<&str> = before
@@ -305,27 +318,27 @@ fn patched(before: &[(&str, &str)], after: &[(&str, &str)]) -> (Result<Vault, St
         .filter(|(p, t)| text_before.get(p) != Some(t))
         .map(|(p, t)| prepare(parse(p, t, &rules.contacts), &rules))
         .collect();
-    let list = |files: &[(&str, &str)]| -> Vec<(String, bool)> {
-        let mut l: Vec<(String, bool)> = files
-            .iter()
-            .map(|(p, t)| (p.to_string(), parse(p, t, &rules.contacts).is_contact))
-            .collect();
-        l.sort();
-        l
-    };
-    let (b, a) = (list(before), list(after));
+    let (b, a) = (listed(before), listed(after));
     let b: Vec<(&str, bool)> = b.iter().map(|(p, c)| (p.as_str(), *c)).collect();
     let a: Vec<(&str, bool)> = a.iter().map(|(p, c)| (p.as_str(), *c)).collect();
-    let result = patch(
-        &mut vault,
-        Change {
-            gone: &gone,
-            read,
-            before: &b,
-            after: &a,
-        },
-    );
-    (result.map(|()| vault), whole)
+    let change = Change {
+        gone: &gone,
+        read,
+        before: &b,
+        after: &a,
+    };
+    patch(&mut vault, change, links).map(|()| vault)
+}
+
+/// The notes of `files` as (path, is a contact), sorted by path.
+fn listed(files: &[(&str, &str)]) -> Vec<(String, bool)> {
+    let rules = Rules::default();
+    let mut l: Vec<(String, bool)> = files
+        .iter()
+        .map(|(p, t)| (p.to_string(), parse(p, t, &rules.contacts).is_contact))
+        .collect();
+    l.sort();
+    l
 }
 
 fn assert_patches(before: &[(&str, &str)], after: &[(&str, &str)]) -> Vault {
@@ -453,6 +466,9 @@ mod patch_property {
         t
     }
 
+    /// A note as small numbers: its front-matter and its lines (see [`text`]).
+    type Spec = Option<(usize, Vec<(u8, usize, u8)>)>;
+
     fn note() -> impl Strategy<Value = (usize, Vec<(u8, usize, u8)>)> {
         (
             0..FRONT.len(),
@@ -490,6 +506,57 @@ mod patch_property {
             let (patched, whole) = patched(&b, &a);
             if let Ok(patched) = patched {
                 prop_assert_eq!(format!("{patched:#?}"), format!("{whole:#?}"));
+            }
+        }
+
+        /// A chain of patches with the links kept between them (as `kith watch` keeps them)
+        /// gives the whole model at every step.
+        #[test]
+        fn kept_links_give_the_whole_model(
+            start in prop::collection::vec(prop::option::of(note()), PATHS.len()),
+            steps in prop::collection::vec(
+                prop::collection::vec((0u8..6, prop::option::of(note())), PATHS.len()),
+                1..5,
+            ),
+        ) {
+            let rules = Rules::default();
+            let mut texts: Vec<Spec> = start;
+            let files = |texts: &[Spec]| -> Vec<(&str, String)> {
+                PATHS.iter().zip(texts).filter_map(|(p, t)| Some((*p, text(t.as_ref()?)))).collect()
+            };
+            let first = files(&texts);
+            let first: Vec<(&str, &str)> = first.iter().map(|(p, t)| (*p, t.as_str())).collect();
+            let mut vault = build(parse_all(&first, &rules), &rules);
+            let mut links = Links::of(&vault, &listed(&first).iter().map(|(p, c)| (p.as_str(), *c)).collect::<Vec<_>>());
+            for edits in steps {
+                // Mostly new lines under the same front-matter (what an edit in a watched
+                // vault is); now and then a note replaced, added or removed.
+                let next: Vec<_> = texts
+                    .iter()
+                    .zip(&edits)
+                    .map(|(b, (how, new))| match (how, b, new) {
+                        (0, _, new) => new.clone(),
+                        (1..=3, Some(b), Some(new)) => Some((b.0, new.1.clone())),
+                        (_, b, _) => b.clone(),
+                    })
+                    .collect();
+                let (b, a) = (files(&texts), files(&next));
+                let b: Vec<(&str, &str)> = b.iter().map(|(p, t)| (*p, t.as_str())).collect();
+                let a: Vec<(&str, &str)> = a.iter().map(|(p, t)| (*p, t.as_str())).collect();
+                let whole = build(parse_all(&a, &rules), &rules);
+                vault = match patch_from(vault, &b, &a, &mut links) {
+                    Ok(patched) => {
+                        prop_assert_eq!(format!("{patched:#?}"), format!("{whole:#?}"));
+                        patched
+                    }
+                    // What a watcher does when a change cannot be patched in.
+                    Err(_) => {
+                        let l = listed(&a);
+                        links = Links::of(&whole, &l.iter().map(|(p, c)| (p.as_str(), *c)).collect::<Vec<_>>());
+                        whole
+                    }
+                };
+                texts = next;
             }
         }
     }

@@ -314,3 +314,121 @@ fn health_counts() {
     assert!(w.health.over_capacity.is_empty());
     assert_eq!(w.label, "2026-W48");
 }
+
+mod introductions_property {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TOPICS: [&str; 6] = ["rust", "go", "chess", "jazz", "ai", "tea"];
+
+    /// Every pair, counted the slow way: the list the fast search must give.
+    fn brute_force(vault: &Vault, rules: &Rules) -> Vec<(usize, usize, Vec<String>)> {
+        let c = &vault.contacts;
+        let mut pairs = Vec::new();
+        for a in 0..c.len() {
+            for b in a + 1..c.len() {
+                let ok = |i: usize| c[i].status == Status::Active;
+                if !ok(a) || !ok(b) || c[a].links_to.contains(&b) || c[b].links_to.contains(&a) {
+                    continue;
+                }
+                let shared: Vec<String> = c[a]
+                    .topics
+                    .iter()
+                    .filter(|t| c[b].topics.contains(t))
+                    .cloned()
+                    .collect();
+                if shared.len() >= rules.min_shared.max(1) {
+                    let (x, y) = if by_name(&c[a], &c[b]).is_lt() {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    };
+                    pairs.push((x, y, shared));
+                }
+            }
+        }
+        pairs.sort_by(|p, q| {
+            q.2.len()
+                .cmp(&p.2.len())
+                .then_with(|| by_name(&c[p.0], &c[q.0]))
+                .then_with(|| by_name(&c[p.1], &c[q.1]))
+        });
+        pairs.truncate(rules.max_introductions);
+        pairs
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn introductions_are_the_best_pairs(
+            people in prop::collection::vec(
+                (prop::collection::btree_set(0..TOPICS.len(), 0..5), 0u8..6, prop::option::of(0usize..12)),
+                0..12,
+            ),
+            min_shared in 0usize..4,
+            max in 0usize..6,
+        ) {
+            let files: Vec<(String, String)> = people
+                .iter()
+                .enumerate()
+                .map(|(i, (topics, name, link))| {
+                    let topics: Vec<&str> = topics.iter().map(|&t| TOPICS[t]).collect();
+                    let status = if *name == 5 { "\nstatus: dormant" } else { "" };
+                    let link = link.map(|l| format!("See [[P{l}]].\n")).unwrap_or_default();
+                    // Names repeat (ties are broken by path).
+                    (
+                        format!("People/P{i}.md"),
+                        format!("---\nname: N{name}\ninterests: [{}]{status}\n---\n{link}", topics.join(", ")),
+                    )
+                })
+                .collect();
+            let rules = Rules { min_shared, max_introductions: max, ..Rules::default() };
+            let notes = files.iter().map(|(p, t)| parse(p, t, &rules.contacts)).collect();
+            let vault = build(notes, &rules);
+            let got: Vec<(usize, usize, Vec<String>)> = introductions(&vault, &rules)
+                .into_iter()
+                .map(|i| (i.a, i.b, i.shared))
+                .collect();
+            prop_assert_eq!(got, brute_force(&vault, &rules));
+        }
+    }
+}
+
+#[test]
+fn a_kept_memo_gives_the_week_a_fresh_one_would() {
+    let (mut v, _) = week_of_files(
+        &[
+            ("People/Ann.md", "---\ninterests: [rust, go, chess]\n---\n"),
+            ("People/Ben.md", "---\ninterests: [rust, go]\n---\n"),
+            ("People/Cat.md", "---\ninterests: [rust, chess]\n---\n"),
+            ("People/Dan.md", "---\ninterests: [go, chess]\n---\n"),
+        ],
+        "2026-11-23",
+    );
+    let rules = Rules {
+        max_introductions: 1,
+        ..Rules::default()
+    };
+    let today = d("2026-11-23");
+    let mut memo = Memo::default();
+    let mut check = |v: &Vault| {
+        let kept = week_with(v, &rules, today, &mut memo);
+        assert_eq!(kept, week(v, &rules, today));
+        kept.introductions
+            .iter()
+            .map(|i| names(v, [i.a, i.b]).join("+"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(check(&v), ["Ann+Ben"]);
+    // Each thing introductions read, changed in turn.
+    v.contacts[1].topics = vec!["tea".into()];
+    assert_eq!(check(&v), ["Ann+Cat"]);
+    v.contacts[0].links_to.insert(2);
+    assert_eq!(check(&v), ["Ann+Dan"]);
+    v.contacts[3].status = Status::Dormant;
+    assert_eq!(check(&v), Vec::<String>::new());
+    v.contacts[3].status = Status::Active;
+    v.contacts[0].name = "Zed".into();
+    v.contacts[0].name_key = "zed".into();
+    assert_eq!(check(&v), ["Dan+Zed"]);
+}
