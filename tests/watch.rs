@@ -24,8 +24,28 @@ struct Watcher {
 
 impl Watcher {
     fn start(v: &TestVault) -> Watcher {
-        let mut child = command(v)
-            .args(["watch", "--debounce", "50"])
+        let mut cmd = command(v);
+        cmd.args(["--today", TODAY, "watch", "--debounce", "50"]);
+        Watcher::spawn(cmd)
+    }
+
+    /// A watcher reading the date from `clock` (a file), looking at it every 20 ms.
+    fn with_clock(v: &TestVault, clock: &std::path::Path) -> Watcher {
+        let mut cmd = command(v);
+        cmd.args([
+            "watch",
+            "--debounce",
+            "50",
+            "--date-check",
+            "20",
+            "--clock-file",
+        ])
+        .arg(clock);
+        Watcher::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Watcher {
+        let mut child = cmd
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -119,8 +139,7 @@ fn command(v: &TestVault) -> Command {
         .env("XDG_CACHE_HOME", v.scratch().join("cache"))
         .current_dir(v.scratch())
         .arg("--vault")
-        .arg(v.root())
-        .args(["--today", TODAY]);
+        .arg(v.root());
     cmd
 }
 
@@ -318,7 +337,10 @@ fn reloads_the_config_and_keeps_the_last_good_one() {
 fn one_watcher_per_vault_and_readers_use_its_index() {
     let v = vault();
     let mut w = Watcher::start(&v);
-    let second = command(&v).arg("watch").output().expect("runs");
+    let second = command(&v)
+        .args(["--today", TODAY, "watch"])
+        .output()
+        .expect("runs");
     assert_eq!(second.status.code(), Some(1));
     let said = String::from_utf8_lossy(&second.stderr);
     assert!(said.contains("already running"), "{said}");
@@ -355,4 +377,41 @@ fn a_killed_watcher_leaves_nothing_the_next_run_cannot_use() {
     );
     again.expect("added 1");
     assert_eq!(search_total(&v, "ocelots"), 1);
+}
+
+#[test]
+fn rolls_over_to_a_new_day_and_a_new_week_untouched() {
+    let v = TestVault::new();
+    v.file(
+        "People/Ada Lovelace.md",
+        &lines(&["---", "birthday: 1990-12-01", "cadence: never", "---"]),
+    );
+    v.file(
+        "People/Bob Kahn.md",
+        &lines(&["---", "tier: A", "---", "- 2026-10-01 call: Packets."]),
+    );
+    let clock = v.scratch().join("clock");
+    std::fs::write(&clock, "2026-11-28\n").unwrap();
+    let mut w = Watcher::with_clock(&v, &clock);
+    let saturday = due_note(&v);
+    assert!(saturday.contains("2026-W48"), "{saturday}");
+    assert!(!saturday.contains("birthday"), "{saturday}");
+    // Midnight, within the week: the same week seen from a new day.
+    std::fs::write(&clock, "2026-11-29\n").unwrap();
+    w.expect("it is 2026-11-29");
+    let sunday = due_note(&v);
+    assert!(sunday.contains("2026-W48"), "{sunday}");
+    assert_ne!(sunday, saturday, "a day later, Bob is a day more overdue");
+    // Midnight into Monday (the default week_start): the new week, with its birthday.
+    std::fs::write(&clock, "2026-11-30\n").unwrap();
+    w.expect("it is 2026-11-30");
+    let monday = due_note(&v);
+    assert!(monday.contains("2026-W49"), "{monday}");
+    assert!(monday.contains("Ada Lovelace"), "{monday}");
+    assert!(monday.contains("birthday"), "{monday}");
+    // An unreadable clock changes nothing.
+    std::fs::write(&clock, "not a date\n").unwrap();
+    w.silent_for(Duration::from_millis(200));
+    assert_eq!(due_note(&v), monday);
+    assert_eq!(w.stop("-INT"), Some(0));
 }
