@@ -489,7 +489,7 @@ pub struct Change<'a> {
     pub gone: &'a [&'a str],
     /// Notes read again or for the first time (a subset of the notes after the change).
     pub read: Vec<Prepared>,
-    /// Every note before the change: (path, is a contact).
+    /// Every note before the change: (path, is a contact), sorted by path.
     pub before: &'a [(&'a str, bool)],
     /// Every note after the change, sorted by path.
     pub after: &'a [(&'a str, bool)],
@@ -517,11 +517,17 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
             .binary_search_by(|c| c.path.as_str().cmp(path))
             .ok()
     };
-    let was: HashMap<&str, bool> = before.iter().copied().collect();
+    // (Both lists are sorted by path.)
+    let was = |path: &str| {
+        before
+            .binary_search_by(|(p, _)| (*p).cmp(path))
+            .ok()
+            .map(|i| before[i].1)
+    };
     // Only a note added or removed needs these (an edit moves no stem and no name).
     let moves = before.len() != after.len()
-        || gone.iter().any(|p| !was.contains_key(p))
-        || read.iter().any(|p| !was.contains_key(p.note.path.as_str()));
+        || gone.iter().any(|p| was(p).is_none())
+        || read.iter().any(|p| was(&p.note.path).is_none());
     let stems = |notes: &[(&str, bool)]| {
         let mut counts: HashMap<String, usize> = HashMap::new();
         if moves {
@@ -548,7 +554,7 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
     let read_at: HashMap<&str, &Prepared> =
         read.iter().map(|p| (p.note.path.as_str(), p)).collect();
     for &path in gone {
-        if was.get(path) == Some(&true) {
+        if was(path) == Some(true) {
             let same = match (
                 read_at.get(path).and_then(|p| p.contact.as_ref()),
                 contact_at(&vault.contacts, path),
@@ -563,7 +569,7 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
             if !same {
                 return Err(format!("contact {path} was removed or renamed"));
             }
-        } else if !read_at.contains_key(path) && was.contains_key(path) {
+        } else if !read_at.contains_key(path) && was(path).is_some() {
             let key = fold_key(stem_of(path));
             if names.contains(&key) || stems_before.get(&key).is_some_and(|&n| n > 1) {
                 return Err(format!("removing {path} changes where links go"));
@@ -572,8 +578,8 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
     }
     for p in &read {
         let path = p.note.path.as_str();
-        match was.get(path) {
-            Some(&contact) if contact != p.contact.is_some() => {
+        match was(path) {
+            Some(contact) if contact != p.contact.is_some() => {
                 return Err(format!("{path} became or stopped being a contact"));
             }
             Some(_) => {}
@@ -596,8 +602,15 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
         }
     }
 
-    // Take out what the gone notes said.
-    for c in &mut vault.contacts {
+    // Take out what the gone notes said. A contact's note says things of its contact only
+    // (mentions and given tasks come from other notes), so when only contacts' notes go,
+    // only those contacts are looked at.
+    let only_own = gone.iter().all(|p| was(p) == Some(true));
+    for c in vault
+        .contacts
+        .iter_mut()
+        .filter(|c| !only_own || gone_set.contains(c.path.as_str()))
+    {
         c.interactions
             .retain(|i| !(i.mention && gone_set.contains(&*i.path)));
         c.tasks.retain(|t| !gone_set.contains(&*t.path));

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::dates::{days_between, ymd};
@@ -134,7 +135,7 @@ impl Style for Terminal {
     }
 }
 
-fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
+fn body(week: &Week, vault: &Vault, s: &(dyn Style + Sync), out: &mut String) {
     let contacts = &vault.contacts;
     let section = |out: &mut String, title: &str, lines: Vec<String>| {
         if lines.is_empty() {
@@ -146,9 +147,10 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
         }
     };
 
+    // The long lists are made on both cores (in order).
     let promises = week
         .promises
-        .iter()
+        .par_iter()
         .map(|p| {
             let c = &contacts[p.contact];
             let t = &c.tasks[p.task];
@@ -171,8 +173,8 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
         .collect();
     section(out, "Promises", promises);
 
-    let mut check_ins = Vec::new();
-    for ci in &week.check_ins {
+    let check_in = |ci: &super::schedule::CheckIn| -> Vec<String> {
+        let mut check_ins = Vec::new();
         let c = &contacts[ci.contact];
         let last = match ci.last_contact {
             Some(d) => format!("last contact {} ({})", ymd(d), ago(d, week.today)),
@@ -211,7 +213,9 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
                 .unwrap_or_default();
             check_ins.push(format!("{}open: {}{due}", s.indent(), s.text(&t.text)));
         }
-    }
+        check_ins
+    };
+    let check_ins = week.check_ins.par_iter().flat_map_iter(check_in).collect();
     section(out, "Check in", check_ins);
 
     let planned = week
@@ -250,7 +254,7 @@ fn body(week: &Week, vault: &Vault, s: &dyn Style, out: &mut String) {
 
     let exchange = week
         .exchange_warnings
-        .iter()
+        .par_iter()
         .map(|w| {
             format!(
                 "- {} · {} in a row with no give in between",

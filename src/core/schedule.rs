@@ -6,6 +6,7 @@
 use std::cmp::Ordering;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use super::dates::{add_days, days_between, week_label, week_of};
 use super::model::{Contact, Rules, Status, Vault};
@@ -175,53 +176,57 @@ pub struct Memo {
     introductions: Option<(u64, Vec<Introduction>)>,
 }
 
-/// A hash of everything [`introductions`] reads.
+/// A hash of everything [`introductions`] reads (the bytes gathered first and hashed once:
+/// many small updates of a streaming hash cost more than the copy).
 fn introductions_key(vault: &Vault, rules: &Rules) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&rules.min_shared.to_le_bytes());
-    h.update(&rules.max_introductions.to_le_bytes());
+    let mut bytes: Vec<u8> = Vec::with_capacity(vault.contacts.len() * 96);
+    let mut put = |b: &[u8]| bytes.extend_from_slice(b);
+    put(&rules.min_shared.to_le_bytes());
+    put(&rules.max_introductions.to_le_bytes());
     for c in &vault.contacts {
         for text in [&c.path, &c.name, &c.name_key] {
-            h.update(&text.len().to_le_bytes());
-            h.update(text.as_bytes());
+            put(&(text.len() as u32).to_le_bytes());
+            put(text.as_bytes());
         }
-        h.update(&[c.status as u8]);
-        h.update(&c.topics.len().to_le_bytes());
+        put(&[c.status as u8]);
+        put(&(c.topics.len() as u32).to_le_bytes());
         for t in &c.topics {
-            h.update(&t.len().to_le_bytes());
-            h.update(t.as_bytes());
+            put(&(t.len() as u32).to_le_bytes());
+            put(t.as_bytes());
         }
-        h.update(&c.links_to.len().to_le_bytes());
+        put(&(c.links_to.len() as u32).to_le_bytes());
         for l in &c.links_to {
-            h.update(&l.to_le_bytes());
+            put(&(*l as u32).to_le_bytes());
         }
     }
-    h.digest()
+    xxhash_rust::xxh3::xxh3_64(&bytes)
 }
 
-/// Schedules the week containing `today`.
-pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
-    week_with(vault, rules, today, &mut Memo::default())
+/// The per-contact lines of a week, before they are sorted.
+#[derive(Default)]
+struct Lists {
+    check_ins: Vec<CheckIn>,
+    planned: Vec<Planned>,
+    promises: Vec<Promise>,
+    celebrations: Vec<Celebration>,
+    exchange_warnings: Vec<ExchangeWarning>,
 }
 
-/// [`week`], with what the last week of the same vault kept.
-pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> Week {
-    let (start, end) = week_of(today, rules.week_start);
-    let contacts = &vault.contacts;
-    let name_cmp = |a: usize, b: usize| by_name(&contacts[a], &contacts[b]);
-    let days: [Date; 7] = std::array::from_fn(|offset| add_days(start, offset as i64));
-
-    let mut check_ins = Vec::new();
-    let mut planned = Vec::new();
-    let mut promises = Vec::new();
-    let mut celebrations = Vec::new();
-    let mut exchange_warnings = Vec::new();
-
-    for (ci, c) in contacts.iter().enumerate() {
+impl Lists {
+    /// What contact `ci` brings to the week ending on `end`, whose days are `days`.
+    fn add(
+        &mut self,
+        ci: usize,
+        c: &Contact,
+        rules: &Rules,
+        today: Date,
+        end: Date,
+        days: &[Date; 7],
+    ) {
         let has_planned = c.interactions.iter().any(|i| i.date > today);
         for (ii, i) in c.interactions.iter().enumerate() {
             if i.date > today && i.date <= end {
-                planned.push(Planned {
+                self.planned.push(Planned {
                     contact: ci,
                     interaction: ii,
                 });
@@ -239,7 +244,7 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
                 } else {
                     Reason::Due
                 };
-                check_ins.push(CheckIn {
+                self.check_ins.push(CheckIn {
                     contact: ci,
                     reason,
                     next_due: due,
@@ -258,7 +263,7 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
             if let (true, Some(due)) = (t.open, t.due)
                 && due <= end
             {
-                promises.push(Promise {
+                self.promises.push(Promise {
                     contact: ci,
                     task: ti,
                     due,
@@ -268,19 +273,69 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
             }
         }
         if c.status != Status::Archived {
-            celebrations_of(ci, c, &days, &mut celebrations);
+            celebrations_of(ci, c, days, &mut self.celebrations);
         }
         if c.status == Status::Active
             && let Some(asks) = asks_in_a_row(c, rules, today)
         {
-            exchange_warnings.push(ExchangeWarning {
+            self.exchange_warnings.push(ExchangeWarning {
                 contact: ci,
                 asks_in_a_row: asks,
             });
         }
     }
 
-    check_ins.sort_by(|a, b| {
+    fn append(&mut self, mut other: Lists) {
+        self.check_ins.append(&mut other.check_ins);
+        self.planned.append(&mut other.planned);
+        self.promises.append(&mut other.promises);
+        self.celebrations.append(&mut other.celebrations);
+        self.exchange_warnings.append(&mut other.exchange_warnings);
+    }
+}
+
+/// Schedules the week containing `today`.
+pub fn week(vault: &Vault, rules: &Rules, today: Date) -> Week {
+    week_with(vault, rules, today, &mut Memo::default())
+}
+
+/// [`week`], with what the last week of the same vault kept.
+pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> Week {
+    let (start, end) = week_of(today, rules.week_start);
+    let contacts = &vault.contacts;
+    let name_cmp = |a: usize, b: usize| by_name(&contacts[a], &contacts[b]);
+    let days: [Date; 7] = std::array::from_fn(|offset| add_days(start, offset as i64));
+
+    // Each contact's lines, on both cores (in contact order), beside the introductions' key.
+    const CHUNK: usize = 512;
+    let (parts, key) = rayon::join(
+        || {
+            contacts
+                .par_chunks(CHUNK)
+                .enumerate()
+                .map(|(k, chunk)| {
+                    let mut lists = Lists::default();
+                    for (j, c) in chunk.iter().enumerate() {
+                        lists.add(k * CHUNK + j, c, rules, today, end, &days);
+                    }
+                    lists
+                })
+                .collect::<Vec<Lists>>()
+        },
+        || introductions_key(vault, rules),
+    );
+    let Lists {
+        mut check_ins,
+        mut planned,
+        mut promises,
+        mut celebrations,
+        mut exchange_warnings,
+    } = parts.into_iter().fold(Lists::default(), |mut all, part| {
+        all.append(part);
+        all
+    });
+
+    check_ins.par_sort_by(|a, b| {
         let (ca, cb) = (&contacts[a.contact], &contacts[b.contact]);
         rules
             .tier_rank(&ca.tier)
@@ -297,7 +352,7 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
             .then_with(|| name_cmp(a.contact, b.contact))
             .then_with(|| (&ia.path, ia.line).cmp(&(&ib.path, ib.line)))
     });
-    promises.sort_by(|a, b| {
+    promises.par_sort_by(|a, b| {
         let ta = &contacts[a.contact].tasks[a.task];
         let tb = &contacts[b.contact].tasks[b.task];
         a.due
@@ -319,7 +374,6 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
             .then_with(|| name_cmp(a.contact, b.contact))
     });
 
-    let key = introductions_key(vault, rules);
     let introductions = match &memo.introductions {
         Some((k, kept)) if *k == key => kept.clone(),
         _ => {

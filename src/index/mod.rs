@@ -737,24 +737,43 @@ fn same_as(read: &Read, old: &FileState) -> bool {
 }
 
 /// What changed, from the manifest and the files read (the files not read did not change).
-fn tally(old: &Manifest, reads: &[Read], new_paths: &HashSet<&str>, fresh_start: bool) -> Changes {
+/// The manifest's entry for `rel` (its files are sorted by path).
+fn entry<'a>(manifest: &'a Manifest, rel: &str) -> Option<&'a FileState> {
+    manifest
+        .files
+        .binary_search_by(|f| f.rel.as_str().cmp(rel))
+        .ok()
+        .map(|i| &manifest.files[i])
+}
+
+/// Pairs the walk's files with the manifest's in one pass (both are sorted by path): for
+/// each file walked, the manifest's entry for it; and the entries no file walked has.
+fn pair<'a>(old: &'a Manifest, stats: &[Stat]) -> (Vec<Option<&'a FileState>>, Vec<&'a FileState>) {
+    let mut was = Vec::with_capacity(stats.len());
+    let mut removed = Vec::new();
+    let mut olds = old.files.iter().peekable();
+    for s in stats {
+        let rel = s.file.rel.as_str();
+        while let Some(o) = olds.next_if(|o| o.rel.as_str() < rel) {
+            removed.push(o);
+        }
+        was.push(olds.next_if(|o| o.rel == rel));
+    }
+    removed.extend(olds);
+    (was, removed)
+}
+
+fn tally(old: &Manifest, reads: &[Read], removed: &[&FileState], fresh_start: bool) -> Changes {
     let mut changes = Changes::default();
     let notes = reads.iter().filter(|r| r.state.kind != FileKind::Generated);
     if fresh_start {
         changes.added = notes.count();
         return changes;
     }
-    let old_files: HashMap<&str, &FileState> =
-        old.files.iter().map(|f| (f.rel.as_str(), f)).collect();
-    let removed: Vec<&FileState> = old
-        .files
-        .iter()
-        .filter(|f| !new_paths.contains(f.rel.as_str()))
-        .collect();
     let removed_hashes: HashSet<u64> = removed.iter().map(|f| f.hash).collect();
     let mut moved_from = 0;
     for r in notes {
-        match old_files.get(r.state.rel.as_str()) {
+        match entry(old, &r.state.rel) {
             None if removed_hashes.contains(&r.state.hash) => {
                 changes.moved += 1;
                 moved_from += 1;
@@ -883,23 +902,17 @@ fn try_patch(
         return quiet_none("folders that could not be read changed");
     }
     let mut phases = Phases::new(config);
-    // Both lists are sorted by path.
-    let old_at: HashMap<&str, &FileState> = old.files.iter().map(|f| (f.rel.as_str(), f)).collect();
+    let (was, removed_states) = pair(old, stats);
     let changed: Vec<&Stat> = stats
         .iter()
-        .filter(|s| {
-            old_at
-                .get(s.file.rel.as_str())
-                .is_none_or(|o| o.size != s.size || o.mtime != s.mtime || s.size == u64::MAX)
+        .zip(&was)
+        .filter(|(s, o)| {
+            o.is_none_or(|o| o.size != s.size || o.mtime != s.mtime || s.size == u64::MAX)
         })
+        .map(|(s, _)| s)
         .collect();
-    let new_paths: HashSet<&str> = stats.iter().map(|s| s.file.rel.as_str()).collect();
-    let removed: Vec<&str> = old
-        .files
-        .iter()
-        .map(|f| f.rel.as_str())
-        .filter(|rel| !new_paths.contains(rel))
-        .collect();
+    let removed: Vec<&str> = removed_states.iter().map(|f| f.rel.as_str()).collect();
+    let old_at = |rel: &str| entry(old, rel);
     if changed.len() + removed.len() > (stats.len() / 4).max(64) {
         return quiet_none("many notes changed");
     }
@@ -910,25 +923,28 @@ fn try_patch(
     phases.mark("read changed notes");
     let changes = Changes {
         read: reads.len(),
-        ..tally(old, &reads, &new_paths, false)
+        ..tally(old, &reads, &removed_states, false)
     };
 
     // The files after the change; what goes from the model and what comes in.
     let read_at: HashMap<&str, &Read> = reads.iter().map(|r| (r.state.rel.as_str(), r)).collect();
     let mut gone: Vec<&str> = removed.clone();
     for r in &reads {
-        if old_at
-            .get(r.state.rel.as_str())
-            .is_some_and(|o| !same_as(r, o))
-        {
+        if old_at(&r.state.rel).is_some_and(|o| !same_as(r, o)) {
             gone.push(&r.state.rel);
         }
     }
     let files: Vec<FileState> = stats
         .iter()
-        .map(|s| {
+        .zip(&was)
+        .map(|(s, o)| {
             let rel = s.file.rel.as_str();
-            match (read_at.get(rel), old_at.get(rel)) {
+            let read = if reads.is_empty() {
+                None
+            } else {
+                read_at.get(rel)
+            };
+            match (read, o) {
                 (Some(r), Some(o)) if same_as(r, o) => FileState {
                     size: r.state.size,
                     mtime: r.state.mtime,
@@ -951,11 +967,7 @@ fn try_patch(
         .collect();
     let fresh_reads: Vec<&Read> = reads
         .iter()
-        .filter(|r| {
-            old_at
-                .get(r.state.rel.as_str())
-                .is_none_or(|o| !same_as(r, o))
-        })
+        .filter(|r| old_at(&r.state.rel).is_none_or(|o| !same_as(r, o)))
         .collect();
     if gone.is_empty() && fresh_reads.is_empty() {
         // Touches only: the model and the documents stay.
@@ -1202,11 +1214,11 @@ fn update(
         .collect();
 
     phases.mark("read+parse");
-    let new_paths: HashSet<&str> = stats.iter().map(|s| s.file.rel.as_str()).collect();
+    let (_, removed_states) = pair(&old, &stats);
     let mut changes = Changes {
         rebuilt: reason.filter(|r| !r.is_empty()),
         read: reads.len(),
-        ..tally(&old, &reads, &new_paths, fresh_start)
+        ..tally(&old, &reads, &removed_states, fresh_start)
     };
 
     // The model.
@@ -1241,10 +1253,9 @@ fn update(
                 .is_none_or(|o| o.docs != f.docs)
         })
         .collect();
-    let gone: Vec<&str> = old
-        .files
+    let gone: Vec<&str> = removed_states
         .iter()
-        .filter(|f| !new_paths.contains(f.rel.as_str()) && f.docs != 0)
+        .filter(|f| f.docs != 0)
         .map(|f| f.rel.as_str())
         .collect();
 
@@ -1495,11 +1506,13 @@ impl Watch {
         Ok(Ok(watch))
     }
 
-    /// After an update: drops the summaries the summaries file holds, makes sure of where
-    /// links go (a whole build does not keep them), and notes the manifest's stamp.
+    /// After an update: drops the summaries the summaries file holds after a whole build (a
+    /// patch leaves only those of the notes it read and those the due note showed, which it
+    /// will show again), makes sure of where links go (a whole build does not keep them), and
+    /// notes the manifest's stamp.
     fn settle(&mut self) {
-        release_summaries(&mut self.fresh);
         if !self.links.is_kept() {
+            release_summaries(&mut self.fresh);
             self.links = model::Links::of(&self.fresh.vault, &notes(&self.fresh.manifest.files));
         }
         self.stamp = self.manifest_stamp();
@@ -1525,10 +1538,12 @@ impl Watch {
         hint: &Hint,
         on_model: OnModel<'_>,
     ) -> anyhow::Result<Changes> {
+        let mut phases = Phases::new(config);
         let (stats, walk_problems) = match hint {
             Hint::Everything => stat_walk(config),
             Hint::Paths(paths) => self.stat_paths(config, paths),
         };
+        phases.mark("stat what the events named");
         let cfg = config_hash(config);
         let Some(lock) = self.store.lock()? else {
             return Ok(Changes {
