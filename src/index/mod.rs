@@ -610,7 +610,7 @@ pub fn refresh_with(config: &Config, need: Need, trust_watcher: bool) -> anyhow:
         config,
         cfg,
         need,
-        (stats, walk_problems),
+        (&stats, &walk_problems),
         None,
         &mut |_, _| {},
     )?;
@@ -1149,7 +1149,7 @@ fn update(
     config: &Config,
     cfg: u64,
     need: Need,
-    (stats, walk_problems): (Vec<Stat>, Vec<Problem>),
+    (stats, walk_problems): (&[Stat], &[Problem]),
     kept: Option<Kept>,
     on_model: OnModel<'_>,
 ) -> anyhow::Result<(Fresh, model::Links)> {
@@ -1185,7 +1185,7 @@ fn update(
             config,
             need,
             &old,
-            (&stats, &walk_problems),
+            (stats, walk_problems),
             in_memory,
             on_model,
         )?
@@ -1214,7 +1214,7 @@ fn update(
         .collect();
 
     phases.mark("read+parse");
-    let (_, removed_states) = pair(&old, &stats);
+    let (_, removed_states) = pair(&old, stats);
     let mut changes = Changes {
         rebuilt: reason.filter(|r| !r.is_empty()),
         read: reads.len(),
@@ -1223,7 +1223,7 @@ fn update(
 
     // The model.
     let mut prepared = Vec::with_capacity(reads.len());
-    let mut problems: Vec<Problem> = walk_problems.clone();
+    let mut problems: Vec<Problem> = walk_problems.to_vec();
     let mut files = Vec::with_capacity(reads.len());
     for r in reads {
         if let Some(p) = r.prepared {
@@ -1305,7 +1305,7 @@ fn update(
         cfg,
         generation,
         files,
-        walk_problems: &walk_problems,
+        walk_problems,
         summaries: &Summaries::default(),
     };
     let fresh = written.save(store, need, vault, index, changes)?;
@@ -1456,6 +1456,9 @@ pub struct Watch {
     /// The manifest file (length, modified) as the watcher last saw it: if another kith
     /// wrote it meanwhile (`kith index --rebuild`), what is kept is read again.
     stamp: Option<(u64, i128)>,
+    /// The walk the manifest was made from (every note's stat, the folders that could not
+    /// be read), patched with what each batch's events name; `None`: made from the manifest.
+    walk: Option<(Vec<Stat>, Vec<Problem>)>,
 }
 
 /// Another watcher holds the vault's index.
@@ -1501,6 +1504,7 @@ impl Watch {
             fresh: refresh_with(config, Need::model(), false)?,
             links: model::Links::default(),
             stamp: None,
+            walk: None,
         };
         watch.settle();
         Ok(Ok(watch))
@@ -1544,6 +1548,23 @@ impl Watch {
             Hint::Paths(paths) => self.stat_paths(config, paths),
         };
         phases.mark("stat what the events named");
+        let result = self.follow_walk(config, &stats, &walk_problems, on_model);
+        // Kept for the next batch once the manifest says the same (else made from it again).
+        self.walk = result
+            .as_ref()
+            .is_ok_and(|c| !c.stale)
+            .then_some((stats, walk_problems));
+        result
+    }
+
+    /// [`Watch::follow`] once the vault's notes are stat'ed.
+    fn follow_walk(
+        &mut self,
+        config: &Config,
+        stats: &[Stat],
+        walk_problems: &[Problem],
+        on_model: OnModel<'_>,
+    ) -> anyhow::Result<Changes> {
         let cfg = config_hash(config);
         let Some(lock) = self.store.lock()? else {
             return Ok(Changes {
@@ -1553,7 +1574,7 @@ impl Watch {
         };
         if self.fresh.manifest.config == cfg
             && self.fresh.manifest.generation != 0
-            && unchanged(&self.fresh.manifest, &stats, &walk_problems)
+            && unchanged(&self.fresh.manifest, stats, walk_problems)
         {
             return Ok(Changes::default());
         }
@@ -1589,61 +1610,78 @@ impl Watch {
         }
     }
 
-    /// The stat of every note as the manifest has it, with the paths in `paths` (and all
-    /// below them) stat'ed again: a note changed, created or gone, a folder moved in or out.
+    /// The stat of every note as the last batch left it (or as the manifest has it), with
+    /// the paths in `paths` (and all below them) stat'ed again: a note changed, created or
+    /// gone, a folder moved in or out.
     fn stat_paths(
-        &self,
+        &mut self,
         config: &Config,
         paths: &std::collections::BTreeSet<String>,
     ) -> (Vec<Stat>, Vec<Problem>) {
-        let manifest = &self.fresh.manifest;
-        let mut by_rel: std::collections::BTreeMap<String, Stat> = manifest
-            .files
-            .iter()
-            .map(|f| {
-                let stat = Stat {
-                    file: NoteFile {
-                        rel: f.rel.clone(),
-                        abs: config.vault.join(&f.rel),
-                    },
-                    size: f.size,
-                    mtime: f.mtime,
-                };
-                (f.rel.clone(), stat)
-            })
-            .collect();
-        let mut problems: Vec<Problem> = self
-            .fresh
-            .vault
-            .problems
-            .iter()
-            .filter(|p| manifest.walk_problems.contains(&p.path))
-            .cloned()
-            .collect();
-        for rel in paths {
-            let below = format!("{rel}/");
-            let stale: Vec<String> = by_rel
-                .range(rel.clone()..)
-                .take_while(|(k, _)| k.starts_with(rel.as_str()))
-                .filter(|(k, _)| *k == rel || k.starts_with(&below))
-                .map(|(k, _)| k.clone())
-                .collect();
-            for k in stale {
-                by_rel.remove(&k);
+        let (mut stats, mut problems) = match self.walk.take() {
+            Some(walk) => walk,
+            None => {
+                let manifest = &self.fresh.manifest;
+                let stats = manifest
+                    .files
+                    .iter()
+                    .map(|f| Stat {
+                        file: NoteFile {
+                            rel: f.rel.clone(),
+                            abs: config.vault.join(&f.rel),
+                        },
+                        size: f.size,
+                        mtime: f.mtime,
+                    })
+                    .collect();
+                let problems = self
+                    .fresh
+                    .vault
+                    .problems
+                    .iter()
+                    .filter(|p| manifest.walk_problems.contains(&p.path))
+                    .cloned()
+                    .collect();
+                (stats, problems)
             }
-            problems.retain(|p| p.path != *rel && !p.path.starts_with(&below));
+        };
+        let under = |rel: &str, hint: &str| {
+            rel == hint || (rel.starts_with(hint) && rel.as_bytes().get(hint.len()) == Some(&b'/'))
+        };
+        // What the named paths were: dropped (sorted, so each is a run from its own place).
+        let mut drop = vec![false; stats.len()];
+        for hint in paths {
+            let from = stats.partition_point(|s| s.file.rel.as_str() < hint.as_str());
+            for (i, s) in stats[from..].iter().enumerate() {
+                if !s.file.rel.starts_with(hint.as_str()) {
+                    break;
+                }
+                if under(&s.file.rel, hint) {
+                    drop[from + i] = true;
+                }
+            }
+            problems.retain(|p| !under(&p.path, hint));
+        }
+        let mut at = 0;
+        stats.retain(|_| {
+            at += 1;
+            !drop[at - 1]
+        });
+        // What they are now.
+        let mut found: Vec<Stat> = Vec::new();
+        for rel in paths {
             if rel.is_empty() || vault::excluded(config, rel) {
                 continue;
             }
             let abs = config.vault.join(rel);
             match std::fs::symlink_metadata(&abs) {
                 Ok(m) if m.is_dir() => {
-                    for found in vault::walk_from(config, abs) {
-                        match found {
+                    for item in vault::walk_from(config, abs) {
+                        match item {
                             Found::Note(file) => {
                                 let (size, mtime) = std::fs::symlink_metadata(&file.abs)
                                     .map_or((u64::MAX, 0), |m| (m.len(), mtime_ns(&m)));
-                                by_rel.insert(file.rel.clone(), Stat { file, size, mtime });
+                                found.push(Stat { file, size, mtime });
                             }
                             Found::Problem(p) => problems.push(p),
                             Found::Link => {}
@@ -1654,21 +1692,35 @@ impl Watch {
                     if m.is_file()
                         && vault::is_note_name(rel.rsplit('/').next().unwrap_or(rel)) =>
                 {
-                    let stat = Stat {
+                    found.push(Stat {
                         file: NoteFile {
                             rel: rel.clone(),
                             abs,
                         },
                         size: m.len(),
                         mtime: mtime_ns(&m),
-                    };
-                    by_rel.insert(rel.clone(), stat);
+                    });
                 }
                 _ => {} // gone, a link, or not a note
             }
         }
+        // Merged in path order (a folder and a note in it may both be named: once each).
+        found.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+        found.dedup_by(|a, b| a.file.rel == b.file.rel);
+        if !found.is_empty() {
+            let old = std::mem::take(&mut stats);
+            stats.reserve(old.len() + found.len());
+            let mut found = found.into_iter().peekable();
+            for s in old {
+                while let Some(f) = found.next_if(|f| f.file.rel < s.file.rel) {
+                    stats.push(f);
+                }
+                stats.push(s);
+            }
+            stats.extend(found);
+        }
         problem::sort(&mut problems);
-        (by_rel.into_values().collect(), problems)
+        (stats, problems)
     }
 }
 
