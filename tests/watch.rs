@@ -277,6 +277,25 @@ fn follows_new_folders_moves_deletes_and_bursts() {
     std::fs::rename(v.path("Trip"), outside.join("Trip")).unwrap();
     w.expect("removed 1");
     assert_eq!(search_total(&v, "berlin"), 0);
+    // A folder whose name begins another's: removing `Trip` leaves `Trip-2` and `Tripod.md`.
+    v.file(
+        "Trip/a.md",
+        "---\ndate: 2026-11-03\n---\nMet [[Bob Kahn]]: alpaca.\n",
+    );
+    v.file(
+        "Trip-2/b.md",
+        "---\ndate: 2026-11-03\n---\nMet [[Bob Kahn]]: alpaca.\n",
+    );
+    v.file(
+        "Tripod.md",
+        "---\ndate: 2026-11-03\n---\nMet [[Bob Kahn]]: alpaca.\n",
+    );
+    while search_total(&v, "alpaca") < 3 {
+        w.expect("added ");
+    }
+    std::fs::remove_dir_all(v.path("Trip")).unwrap();
+    w.expect("removed 1");
+    assert_eq!(search_total(&v, "alpaca"), 2);
     // A note moved between folders, then deleted.
     std::fs::create_dir(v.path("Archive")).unwrap();
     std::fs::rename(
