@@ -7,8 +7,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let (flags, action) = kith::cli::Cli::parse().into_parts();
-    let today = jiff::ZonedDateTime::now().date();
-    match kith::commands::run(&flags, action, today) {
+    match kith::commands::run(&flags, action, || jiff::ZonedDateTime::now().date()) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("kith: error: {err:#}");
