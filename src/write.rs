@@ -122,6 +122,10 @@ impl Staged {
                     }
                     other => other?,
                 };
+                // The mode of the file it replaces, as the synced path keeps it.
+                if let Ok(meta) = std::fs::metadata(path) {
+                    let _ = file.set_permissions(meta.permissions());
+                }
                 if let Err(e) = file.write_all(content.as_bytes()) {
                     let _ = std::fs::remove_file(&tmp);
                     return Err(e);

@@ -29,15 +29,15 @@ impl Watcher {
         Watcher::spawn(cmd)
     }
 
-    /// A watcher reading the date from `clock` (a file), looking at it every 20 ms.
-    fn with_clock(v: &TestVault, clock: &std::path::Path) -> Watcher {
+    /// A watcher reading the date from `clock` (a file), looking at it every `check` ms.
+    fn with_clock(v: &TestVault, clock: &std::path::Path, check: &str) -> Watcher {
         let mut cmd = command(v);
         cmd.args([
             "watch",
             "--debounce",
             "50",
             "--date-check",
-            "20",
+            check,
             "--clock-file",
         ])
         .arg(clock);
@@ -411,7 +411,7 @@ fn rolls_over_to_a_new_day_and_a_new_week_untouched() {
     );
     let clock = v.scratch().join("clock");
     std::fs::write(&clock, "2026-11-28\n").unwrap();
-    let mut w = Watcher::with_clock(&v, &clock);
+    let mut w = Watcher::with_clock(&v, &clock, "20");
     let saturday = due_note(&v);
     assert!(saturday.contains("2026-W48"), "{saturday}");
     assert!(!saturday.contains("birthday"), "{saturday}");
@@ -432,5 +432,15 @@ fn rolls_over_to_a_new_day_and_a_new_week_untouched() {
     std::fs::write(&clock, "not a date\n").unwrap();
     w.silent_for(Duration::from_millis(200));
     assert_eq!(due_note(&v), monday);
+    assert_eq!(w.stop("-INT"), Some(0));
+    // A laptop waking on a new day: the first event (here a file that is not a note) comes
+    // before the date check, and still brings the new day's note.
+    std::fs::write(&clock, "2026-11-30\n").unwrap();
+    let mut w = Watcher::with_clock(&v, &clock, "60000");
+    let monday = due_note(&v);
+    std::fs::write(&clock, "2026-12-01\n").unwrap();
+    v.file("People/photo.png", "png");
+    w.expect(" after ");
+    assert_ne!(due_note(&v), monday, "Bob is a day more overdue on Tuesday");
     assert_eq!(w.stop("-INT"), Some(0));
 }

@@ -374,9 +374,11 @@ pub fn run(
             Hint::Paths(std::mem::take(&mut batch.paths))
         };
         // A laptop waking from sleep: the first change may come before the date check.
+        let yesterday = config.today;
         if let Some(now) = clock.today() {
             config.today = now;
         }
+        let new_day = config.today != yesterday;
         // The due note is written as soon as the model is patched, before the index and
         // the caches.
         let mut wrote: Option<(String, Duration)> = None;
@@ -391,7 +393,13 @@ pub fn run(
         }
         let what = match &changes {
             // Events that changed nothing kith reads (a folder touched, a file not a note).
-            Ok(c) if c.is_empty() && c.touched == 0 && c.unreadable == 0 && !batch.config => {
+            Ok(c)
+                if c.is_empty()
+                    && c.touched == 0
+                    && c.unreadable == 0
+                    && !batch.config
+                    && !new_day =>
+            {
                 continue;
             }
             Ok(c) => super::index::describe(c),
@@ -399,6 +407,8 @@ pub fn run(
         };
         let (wrote, due_at) = match wrote {
             Some(done) => done,
+            // The model may be what an error left: the due note stays as it is.
+            None if changes.is_err() => ("due note not written".to_string(), started.elapsed()),
             None => (
                 due.write(&config, &mut watch.fresh.vault, &watch.fresh.summaries),
                 started.elapsed(),

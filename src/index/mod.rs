@@ -1593,15 +1593,17 @@ impl Watch {
             kept,
             on_model,
         );
-        drop(lock);
         match result {
             Ok((fresh, links)) => {
                 self.fresh = fresh;
                 self.links = links;
+                // Under the lock: the stamp is that of the manifest this update wrote.
                 self.settle();
+                drop(lock);
                 Ok(self.fresh.changes.clone())
             }
             Err(err) => {
+                drop(lock);
                 self.fresh = refresh_with(config, Need::model(), false)?;
                 self.links = model::Links::default();
                 self.settle();
@@ -1620,6 +1622,9 @@ impl Watch {
     ) -> (Vec<Stat>, Vec<Problem>) {
         let (mut stats, mut problems) = match self.walk.take() {
             Some(walk) => walk,
+            // Nothing known to start from (a failed update, another kith writing at start):
+            // the events' paths alone would make every other note look removed.
+            None if self.fresh.manifest.generation == 0 => return stat_walk(config),
             None => {
                 let manifest = &self.fresh.manifest;
                 let stats = manifest
@@ -1720,6 +1725,8 @@ impl Watch {
             stats.extend(found);
         }
         problem::sort(&mut problems);
+        // A folder and a folder below it both named: their problems once.
+        problems.dedup();
         (stats, problems)
     }
 }
