@@ -74,6 +74,16 @@ fn search(v: &TestVault, args: &[&str]) -> Value {
     v.kith(&all).ok().json()
 }
 
+/// The date of each hit.
+fn hit_dates(result: &Value) -> Vec<String> {
+    result["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["date"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// `(contact, path, line)` of each hit.
 fn hits(result: &Value) -> Vec<(String, String, u64)> {
     result["hits"]
@@ -204,12 +214,7 @@ fn filters_by_contact_date_and_tag_as_flags_and_as_fields() {
         assert_eq!(r["total"], 3, "{name}");
     }
     let r = search(&v, &["*", "--since", "2026-09-15", "--until", "2026-11-02"]);
-    let dates: Vec<&str> = r["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["date"].as_str().unwrap())
-        .collect();
+    let dates = hit_dates(&r);
     assert_eq!(r["total"], 3, "{dates:?}");
     let r = search(&v, &["date:[2026-09-15 TO 2026-11-02]"]);
     assert_eq!(r["total"], 3);
@@ -224,12 +229,7 @@ fn filters_by_contact_date_and_tag_as_flags_and_as_fields() {
     );
     // --sort date: newest first.
     let r = search(&v, &["*", "--sort", "date", "--limit", "3"]);
-    let dates: Vec<&str> = r["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["date"].as_str().unwrap())
-        .collect();
+    let dates = hit_dates(&r);
     assert_eq!(dates, ["2026-11-10", "2026-11-02", "2026-10-02"]);
     assert_eq!(r["total"], 6);
     // An unknown contact exits 1; an ambiguous prefix lists the candidates.

@@ -147,13 +147,7 @@ fn vault() -> TestVault {
     let v = TestVault::new();
     v.file(
         "People/Ada Lovelace.md",
-        &lines(&[
-            "---",
-            "tier: A",
-            "---",
-            "## Log",
-            "- 2026-01-02 coffee: Engines.",
-        ]),
+        &log_note("A", "- 2026-01-02 coffee: Engines."),
     );
     v.file(
         "People/Bob Kahn.md",
@@ -163,15 +157,14 @@ fn vault() -> TestVault {
     v
 }
 
+/// A contact's note of `tier` with one log entry.
+fn log_note(tier: &str, entry: &str) -> String {
+    lines(&["---", &format!("tier: {tier}"), "---", "## Log", entry])
+}
+
 /// Bob's note with one log entry (the word `packets`).
 fn bob_with_packets() -> String {
-    lines(&[
-        "---",
-        "tier: B",
-        "---",
-        "## Log",
-        "- 2026-11-19 lunch: Packets.",
-    ])
+    log_note("B", "- 2026-11-19 lunch: Packets.")
 }
 
 fn search_total(v: &TestVault, word: &str) -> u64 {
@@ -197,13 +190,7 @@ fn writes_the_due_note_and_follows_in_place_and_atomic_saves() {
     // In place.
     v.file(
         "People/Ada Lovelace.md",
-        &lines(&[
-            "---",
-            "tier: A",
-            "---",
-            "## Log",
-            "- 2026-11-20 call: Zeppelins.",
-        ]),
+        &log_note("A", "- 2026-11-20 call: Zeppelins."),
     );
     w.expect("updated 1");
     assert!(!due_note(&v).contains("Ada Lovelace"), "{}", due_note(&v));
@@ -211,13 +198,7 @@ fn writes_the_due_note_and_follows_in_place_and_atomic_saves() {
     // Atomic: a temporary file renamed over the note.
     std::fs::write(
         v.path("People/.Ada.tmp"),
-        lines(&[
-            "---",
-            "tier: A",
-            "---",
-            "## Log",
-            "- 2025-01-02 call: Balloons.",
-        ]),
+        log_note("A", "- 2025-01-02 call: Balloons."),
     )
     .unwrap();
     std::fs::rename(v.path("People/.Ada.tmp"), v.path("People/Ada Lovelace.md")).unwrap();

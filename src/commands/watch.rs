@@ -193,6 +193,11 @@ impl DueNote {
         }
     }
 
+    /// [`DueNote::write`] from the model the watcher keeps.
+    fn write_kept(&mut self, config: &Config, watch: &mut Watch) -> String {
+        self.write(config, &mut watch.fresh.vault, &watch.fresh.summaries)
+    }
+
     /// Whether the note on disk is the one kith wrote last.
     fn is_own(&self, config: &Config) -> bool {
         let Some(last) = self.last else {
@@ -263,7 +268,7 @@ pub fn run(
         last: None,
         memo: Default::default(),
     };
-    let wrote = due.write(&config, &mut watch.fresh.vault, &watch.fresh.summaries);
+    let wrote = due.write_kept(&config, &mut watch);
     if !config.quiet {
         eprintln!(
             "kith: watching {}: {} contacts, {} problems; index at {}; {wrote}",
@@ -287,7 +292,7 @@ pub fn run(
                 if let Some(now) = clock.today().filter(|now| *now != config.today) {
                     let started = Instant::now();
                     config.today = now;
-                    let wrote = due.write(&config, &mut watch.fresh.vault, &watch.fresh.summaries);
+                    let wrote = due.write_kept(&config, &mut watch);
                     if !config.quiet {
                         eprintln!(
                             "kith: it is {now}: {wrote} ({} ms)",
@@ -409,10 +414,7 @@ pub fn run(
             Some(done) => done,
             // The model may be what an error left: the due note stays as it is.
             None if changes.is_err() => ("due note not written".to_string(), started.elapsed()),
-            None => (
-                due.write(&config, &mut watch.fresh.vault, &watch.fresh.summaries),
-                started.elapsed(),
-            ),
+            None => (due.write_kept(&config, &mut watch), started.elapsed()),
         };
         if !config.quiet {
             eprintln!(

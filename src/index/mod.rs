@@ -939,12 +939,7 @@ fn try_patch(
         .zip(&was)
         .map(|(s, o)| {
             let rel = s.file.rel.as_str();
-            let read = if reads.is_empty() {
-                None
-            } else {
-                read_at.get(rel)
-            };
-            match (read, o) {
+            match (read_at.get(rel), o) {
                 (Some(r), Some(o)) if same_as(r, o) => FileState {
                     size: r.state.size,
                     mtime: r.state.mtime,
