@@ -344,7 +344,7 @@ def bench_watch(args: argparse.Namespace) -> list[str]:
         out.append(f"| RSS idle after start | {idle_rss:.1f} MiB |")
         out.append(f"| RSS right after the saves | {busy_rss:.1f} MiB |")
         out.append(f"| RSS idle 5 s after the saves | {after_rss:.1f} MiB |")
-        out.append(f"| kith search berlin, watcher running (median) | {ks:.0f} ms |")
+        out.append(f"| kith search berlin, watcher running (median) | {ks:.1f} ms |")
         out.append(f"| rg -i -w berlin, watcher running (median) | {rs:.0f} ms |")
         out.append(f"| rg -i -w berlin, before the watcher started (median) | {ra:.0f} ms |")
         out.append(f"| speed-up against rg with / without the watcher running | {rs / ks:.1f}× / {ra / ks:.1f}× |")

@@ -364,12 +364,86 @@ fn one_watcher_per_vault_and_readers_use_its_index() {
     assert_eq!(search_total(&v, "wombats"), 2);
 }
 
+/// The searches a user would type, each with the exit code it should give.
+const SEARCHES: &[(&[&str], i32)] = &[
+    (&["search", "engines"], 0),
+    (&["search", "engines OR packets", "--json"], 0),
+    (
+        &[
+            "search",
+            "engines OR packets",
+            "--sort",
+            "date",
+            "--limit",
+            "1",
+        ],
+        0,
+    ),
+    (&["search", "packets", "--since", "2026-11-01", "--json"], 0),
+    (&["search", "date:>=2026-11-01", "--tag", "nothing"], 0),
+    (&["search", "engines", "--contact", "ada"], 0),
+    (&["search", "zebras"], 0),
+    (&["search", "date:2026-02-30"], 2),
+];
+
+/// Each of [`SEARCHES`] run with `-v`: (stdout, stderr without kith's timing lines, code),
+/// and how many the watcher answered.
+fn searches(v: &TestVault) -> (Vec<(String, String, i32)>, usize) {
+    let mut answered = 0;
+    let runs = SEARCHES
+        .iter()
+        .map(|(args, code)| {
+            let run = v.kith(&[&["-v"], *args].concat()).code(*code);
+            let stderr: Vec<&str> = run
+                .stderr
+                .lines()
+                .filter(|l| {
+                    let by_watcher = l.starts_with("kith: answered by kith watch in ");
+                    answered += usize::from(by_watcher);
+                    // The count or the error (what -v adds says how it was found).
+                    l.contains("match") || l.contains("error:")
+                })
+                .collect();
+            (run.stdout.clone(), stderr.join("\n"), run.code)
+        })
+        .collect();
+    (runs, answered)
+}
+
+#[test]
+fn the_watcher_answers_searches_as_the_index_would() {
+    let v = vault();
+    v.file("People/Bob Kahn.md", &bob_with_packets());
+    let w = Watcher::start(&v);
+    let (watched, answered) = searches(&v);
+    // Every search but the contact's (which needs the model) went through the watcher.
+    assert_eq!(answered, SEARCHES.len() - 1);
+    assert!(watched[0].0.contains("Engines"), "{watched:#?}");
+    assert!(watched[1].0.contains("Packets"), "{watched:#?}");
+    assert!(watched[7].1.contains("2026-02-30"), "{watched:#?}");
+    assert_eq!(w.stop("-INT"), Some(0));
+    // Without a watcher: the same output, found by the reader itself.
+    let (alone, answered) = searches(&v);
+    assert_eq!(answered, 0);
+    assert_eq!(alone, watched);
+}
+
 #[test]
 fn a_killed_watcher_leaves_nothing_the_next_run_cannot_use() {
     let v = vault();
     let w = Watcher::start(&v);
     w.signal("-KILL");
     drop(w);
+    // Its socket is left behind, and nobody answers on it: readers search themselves.
+    let sockets = std::fs::read_dir(v.scratch().join("index"))
+        .expect("index folders")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().join("watch/socket").exists())
+        })
+        .count();
+    assert_eq!(sockets, 1);
+    assert_eq!(search_total(&v, "engines"), 1);
     let mut again = Watcher::start(&v);
     v.file(
         "Daily/2026-11-22.md",

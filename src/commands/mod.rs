@@ -131,8 +131,19 @@ fn write_stdout(out: &mut impl Write, text: &str) -> anyhow::Result<()> {
 }
 
 /// Writes text to stdout, ignoring a closed pipe (`kith due | head`).
+/// Written in one piece: through `anstream`, each run of text between styles would be a
+/// write of its own.
 pub(crate) fn print_text(config: &Config, text: &str) -> anyhow::Result<()> {
-    write_stdout(&mut stdout(config), text)
+    let mut stream = stdout(config);
+    match stream.current_choice() {
+        anstream::ColorChoice::Never => write_stdout(
+            &mut std::io::stdout().lock(),
+            &anstream::adapter::strip_str(text).to_string(),
+        ),
+        anstream::ColorChoice::AlwaysAnsi => write_stdout(&mut std::io::stdout().lock(), text),
+        // A console that takes its colours by calls (old Windows).
+        _ => write_stdout(&mut stream, text),
+    }
 }
 
 /// The one line on stderr that counts contacts and problems (not with `--quiet`).

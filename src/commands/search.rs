@@ -44,6 +44,16 @@ pub fn run(
     {
         return Err(UsageError(format!("--since {} is after --until {}", ymd(a), ymd(b))).into());
     }
+    if contact.is_none() {
+        let started = std::time::Instant::now();
+        if let Some(answer) = index::serve::ask(config, &q) {
+            if config.verbose > 0 {
+                eprintln!("kith: answered by kith watch in {:?}", started.elapsed());
+            }
+            let (total, hits) = answer.map_err(|e| UsageError(e.0))?;
+            return show(config, &q, total, &hits, json);
+        }
+    }
     let need = Need {
         model: contact.is_some(),
         index: true,
@@ -72,6 +82,19 @@ pub fn run(
     if config.verbose > 0 {
         eprintln!("kith: query and snippets in {:?}", started.elapsed());
     }
+    let code = show(config, &q, total, &hits, json)?;
+    std::mem::forget(fresh);
+    Ok(code)
+}
+
+/// Prints the hits (stdout) and how many there are (stderr).
+fn show(
+    config: &Config,
+    q: &Search,
+    total: usize,
+    hits: &[Hit],
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     if json {
         super::print_json(&SearchJson {
             query: &q.query,
@@ -92,7 +115,7 @@ pub fn run(
                 .collect(),
         })?;
     } else {
-        super::print_text(config, &text(&hits))?;
+        super::print_text(config, &text(hits))?;
     }
     if !config.quiet {
         let shown = hits.len();
@@ -107,7 +130,6 @@ pub fn run(
             );
         }
     }
-    std::mem::forget(fresh);
     Ok(ExitCode::SUCCESS)
 }
 

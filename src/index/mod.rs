@@ -15,6 +15,7 @@
 pub mod docs;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod state;
 pub mod tokenizer;
 
@@ -41,7 +42,7 @@ const WATCH_LOCK_FILE: &str = "watch.lock";
 const MANIFEST_FILE: &str = "manifest.bin";
 const MODEL_FILE: &str = "model.bin";
 const SUMMARIES_FILE: &str = "summaries.bin";
-const TANTIVY_DIR: &str = "tantivy";
+pub(crate) const TANTIVY_DIR: &str = "tantivy";
 /// Tantivy's indexing threads and their memory (shared; at least 15 MB per thread).
 const INDEX_THREADS: usize = 2;
 const WRITER_MEMORY: usize = 60_000_000;
@@ -242,7 +243,7 @@ fn unchanged(manifest: &Manifest, stats: &[Stat], walk_problems: &[Problem]) -> 
             .eq(walk_problems.iter().map(|p| &p.path))
 }
 
-fn config_hash(config: &Config) -> u64 {
+pub(crate) fn config_hash(config: &Config) -> u64 {
     let mut bytes = config
         .config_file
         .as_ref()
@@ -490,7 +491,7 @@ fn payload(generation: u64) -> String {
     format!("kith:{SCHEMA_VERSION}:{generation}")
 }
 
-fn searchable(index: Index) -> tantivy::Result<Searchable> {
+pub(crate) fn searchable(index: Index) -> tantivy::Result<Searchable> {
     schema::register(&index);
     let (_, fields) = schema::build();
     let reader = index
@@ -1526,6 +1527,20 @@ impl Watch {
     /// The index folder.
     pub fn dir(&self) -> &std::path::Path {
         &self.store.dir
+    }
+
+    /// Starts answering searches from this index (see [`serve`]).
+    pub fn answer_searches(&self) -> std::io::Result<serve::Server> {
+        serve::Server::start(
+            &self.store.dir,
+            self.store.path(TANTIVY_DIR),
+            self.fresh.manifest.config,
+        )
+    }
+
+    /// Tells `server` which config the index is now made with.
+    pub fn tell(&self, server: &serve::Server) {
+        server.made_with(self.fresh.manifest.config);
     }
 
     /// Brings the index and the model up to date after a change, calling `on_model` with the

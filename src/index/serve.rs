@@ -1,0 +1,597 @@
+//! Searches answered by `kith watch`: while it runs, the watcher listens on a Unix socket in
+//! the index folder and answers `kith search` from an index reader it keeps open, so that a
+//! search costs its query, not opening the index. The protocol is one JSON line each way.
+//!
+//! The watcher is a shortcut, never the only way: whatever goes wrong (no socket, no answer
+//! within [`PATIENCE`], another kith version, another config, an index it cannot read) the
+//! reader falls back to searching the index itself. Query errors are the user's and are
+//! answered as such.
+//!
+//! The socket sits in a folder only its owner can enter (`<index_dir>/watch/`), so no other
+//! user of the machine can ask. Unix only; elsewhere every search opens the index.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::search::{Hit, QueryError, Search, Sort};
+use crate::core::dates::ymd;
+
+/// Bumped when a request or an answer changes shape.
+const PROTOCOL: u32 = 1;
+/// The folder in the index folder holding the socket, and the socket's name.
+const FOLDER: &str = "watch";
+const SOCKET: &str = "socket";
+/// How long a reader waits for the watcher's answer (a stopped or busy watcher) before
+/// searching itself, and how long the watcher waits for a request.
+const PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+/// The longest request the watcher reads.
+const MAX_REQUEST: u64 = 64 * 1024;
+
+/// The socket's path for an index folder.
+fn socket_path(index_dir: &Path) -> PathBuf {
+    index_dir.join(FOLDER).join(SOCKET)
+}
+
+/// A search as sent to the watcher (a contact's search is not sent: naming the contact
+/// needs the model, so the reader does it all itself).
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Request {
+    protocol: u32,
+    kith: String,
+    /// The config's hash the index must have been made with.
+    config: u64,
+    query: String,
+    since: Option<String>,
+    until: Option<String>,
+    tag: Option<String>,
+    limit: usize,
+    newest_first: bool,
+}
+
+impl Request {
+    fn new(q: &Search, config: u64) -> Request {
+        Request {
+            protocol: PROTOCOL,
+            kith: env!("CARGO_PKG_VERSION").to_string(),
+            config,
+            query: q.query.clone(),
+            since: q.since.map(ymd),
+            until: q.until.map(ymd),
+            tag: q.tag.clone(),
+            limit: q.limit,
+            newest_first: q.sort == Sort::Date,
+        }
+    }
+
+    /// The search asked for, or why it cannot be run here.
+    fn search(&self) -> Result<Search, String> {
+        Ok(Search {
+            query: self.query.clone(),
+            contact: None,
+            since: date(self.since.as_deref())?,
+            until: date(self.until.as_deref())?,
+            tag: self.tag.clone(),
+            limit: self.limit,
+            sort: if self.newest_first {
+                Sort::Date
+            } else {
+                Sort::Score
+            },
+        })
+    }
+}
+
+fn date(text: Option<&str>) -> Result<Option<Date>, String> {
+    text.map(|t| {
+        t.parse::<Date>()
+            .map_err(|e| format!("bad date {t:?}: {e}"))
+    })
+    .transpose()
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum Answer {
+    Hits {
+        total: usize,
+        hits: Vec<WireHit>,
+    },
+    /// The query cannot be run: the user's to fix.
+    Query(String),
+    /// The watcher cannot answer this one (the reader searches itself).
+    Unavailable(String),
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct WireHit {
+    contact: String,
+    contact_path: String,
+    path: String,
+    line: u64,
+    date: Option<String>,
+    title: String,
+    snippet: String,
+    highlights: Vec<[usize; 2]>,
+    score: f32,
+}
+
+impl From<&Hit> for WireHit {
+    fn from(h: &Hit) -> WireHit {
+        WireHit {
+            contact: h.contact.clone(),
+            contact_path: h.contact_path.clone(),
+            path: h.path.clone(),
+            line: h.line,
+            date: h.date.map(ymd),
+            title: h.title.clone(),
+            snippet: h.snippet.clone(),
+            highlights: h.highlights.iter().map(|r| [r.start, r.end]).collect(),
+            score: h.score,
+        }
+    }
+}
+
+impl WireHit {
+    fn hit(self) -> Option<Hit> {
+        Some(Hit {
+            contact: self.contact,
+            contact_path: self.contact_path,
+            path: self.path,
+            line: self.line,
+            date: date(self.date.as_deref()).ok()?,
+            title: self.title,
+            snippet: self.snippet,
+            highlights: self.highlights.iter().map(|[a, b]| *a..*b).collect(),
+            score: self.score,
+        })
+    }
+}
+
+/// What the watcher answered: the hits, or a query error; `None` when it did not (the
+/// reader then searches itself).
+pub type Answered = Option<Result<(usize, Vec<Hit>), QueryError>>;
+
+fn hits(answer: Answer) -> Answered {
+    match answer {
+        Answer::Hits { total, hits } => {
+            let hits = hits.into_iter().map(WireHit::hit).collect::<Option<_>>()?;
+            Some(Ok((total, hits)))
+        }
+        Answer::Query(message) => Some(Err(QueryError(message))),
+        Answer::Unavailable(_) => None,
+    }
+}
+
+#[cfg(unix)]
+pub use unix::{Server, ask};
+
+#[cfg(not(unix))]
+pub use elsewhere::{Server, ask};
+
+#[cfg(unix)]
+mod unix {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+    use std::os::unix::net::{UnixListener, UnixStream};
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use tantivy::Index;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::index::Searchable;
+
+    /// The watcher's end: a thread answering on the socket, for as long as this lives (the
+    /// socket is removed when it is dropped).
+    pub struct Server {
+        path: PathBuf,
+        config: Arc<AtomicU64>,
+    }
+
+    impl Server {
+        /// Listens on the index folder's socket (one left by a killed watcher is replaced:
+        /// the caller holds the watch lock) and answers from `tantivy_dir`'s index, made
+        /// with the config whose hash is `config`.
+        pub fn start(
+            index_dir: &Path,
+            tantivy_dir: PathBuf,
+            config: u64,
+        ) -> std::io::Result<Server> {
+            let folder = index_dir.join(FOLDER);
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&folder)?;
+            // A folder made by someone else's umask, or an older kith: only its owner enters.
+            std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700))?;
+            let path = super::socket_path(index_dir);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            let listener = UnixListener::bind(&path)?;
+            let config = Arc::new(AtomicU64::new(config));
+            let shared = Arc::clone(&config);
+            std::thread::Builder::new()
+                .name("kith-search".into())
+                .spawn(move || listen(&listener, &tantivy_dir, &shared))?;
+            Ok(Server { path, config })
+        }
+
+        /// The config the index is now made with (after every batch).
+        pub fn made_with(&self, config: u64) {
+            self.config.store(config, Ordering::Release);
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+
+    /// The reader the watcher answers from, reloaded whenever the index commits.
+    struct Reader {
+        dir: PathBuf,
+        open: Option<(Searchable, Option<Stamp>)>,
+    }
+
+    /// `meta.json` as last seen: tantivy rewrites it (atomically) at every commit.
+    type Stamp = (u64, std::time::SystemTime, u64);
+
+    fn stamp(dir: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        let m = std::fs::metadata(dir.join("meta.json")).ok()?;
+        Some((m.len(), m.modified().ok()?, m.ino()))
+    }
+
+    impl Reader {
+        fn current(&mut self) -> Result<&Searchable, String> {
+            let now = stamp(&self.dir);
+            let fresh = match &self.open {
+                Some((_, seen)) => now.is_some() && *seen == now,
+                None => false,
+            };
+            if !fresh {
+                match self.open.take() {
+                    Some((s, _)) if s.reader.reload().is_ok() => self.open = Some((s, now)),
+                    _ => {
+                        let index = Index::open_in_dir(&self.dir).map_err(|e| e.to_string())?;
+                        let s = crate::index::searchable(index).map_err(|e| e.to_string())?;
+                        self.open = Some((s, now));
+                    }
+                }
+            }
+            Ok(&self.open.as_ref().expect("opened above").0)
+        }
+    }
+
+    fn listen(listener: &UnixListener, dir: &Path, config: &AtomicU64) {
+        let mut reader = Reader {
+            dir: dir.to_path_buf(),
+            open: None,
+        };
+        for stream in listener.incoming() {
+            match stream {
+                Ok(stream) => {
+                    let _ = answer(stream, &mut reader, config);
+                }
+                // Out of file descriptors, say: not a reason to spin.
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
+            }
+        }
+    }
+
+    fn answer(stream: UnixStream, reader: &mut Reader, config: &AtomicU64) -> std::io::Result<()> {
+        stream.set_read_timeout(Some(PATIENCE))?;
+        stream.set_write_timeout(Some(PATIENCE))?;
+        let mut line = String::new();
+        BufReader::new((&stream).take(MAX_REQUEST)).read_line(&mut line)?;
+        let answer = match serde_json::from_str::<Request>(&line) {
+            Err(e) => Answer::Unavailable(format!("bad request: {e}")),
+            Ok(r) if r.protocol != PROTOCOL || r.kith != env!("CARGO_PKG_VERSION") => {
+                Answer::Unavailable(format!("this is kith {}", env!("CARGO_PKG_VERSION")))
+            }
+            Ok(r) if r.config != config.load(Ordering::Acquire) => {
+                Answer::Unavailable("the index was made with another config".into())
+            }
+            Ok(r) => match (r.search(), reader.current()) {
+                (Err(e), _) | (_, Err(e)) => Answer::Unavailable(e),
+                (Ok(q), Ok(s)) => match crate::index::search::search(s, &q) {
+                    Ok((total, hits)) => Answer::Hits {
+                        total,
+                        hits: hits.iter().map(WireHit::from).collect(),
+                    },
+                    Err(e) => Answer::Query(e.0),
+                },
+            },
+        };
+        let mut out = serde_json::to_vec(&answer).map_err(std::io::Error::other)?;
+        out.push(b'\n');
+        (&stream).write_all(&out)
+    }
+
+    /// Asks a running watcher for `q`'s hits. `None`: no watcher answered (search yourself).
+    pub fn ask(config: &Config, q: &Search) -> Answered {
+        if q.contact.is_some() {
+            return None;
+        }
+        let dir = crate::index::index_dir(config).ok()?;
+        let stream = UnixStream::connect(super::socket_path(&dir)).ok()?;
+        stream.set_read_timeout(Some(PATIENCE)).ok()?;
+        stream.set_write_timeout(Some(PATIENCE)).ok()?;
+        let mut request =
+            serde_json::to_vec(&Request::new(q, crate::index::config_hash(config))).ok()?;
+        request.push(b'\n');
+        (&stream).write_all(&request).ok()?;
+        let mut line = String::new();
+        BufReader::new(&stream).read_line(&mut line).ok()?;
+        super::hits(serde_json::from_str(&line).ok()?)
+    }
+}
+
+#[cfg(not(unix))]
+mod elsewhere {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::config::Config;
+
+    /// No socket here: every search opens the index.
+    pub struct Server;
+
+    impl Server {
+        pub fn start(_: &Path, _: PathBuf, _: u64) -> std::io::Result<Server> {
+            Err(std::io::Error::other(
+                "searches through the watcher need Unix sockets",
+            ))
+        }
+
+        pub fn made_with(&self, _: u64) {}
+    }
+
+    pub fn ask(_: &Config, _: &Search) -> Answered {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit() -> Hit {
+        Hit {
+            contact: "Ada Lovelace".into(),
+            contact_path: "People/Ada Lovelace.md".into(),
+            path: "Daily/2026-11-22.md".into(),
+            line: 3,
+            date: Some(Date::constant(2026, 11, 22)),
+            title: "coffee".into(),
+            snippet: "Engines and \"looms\"".into(),
+            highlights: vec![0..7, 12..19],
+            score: 1.25,
+        }
+    }
+
+    #[test]
+    fn hits_and_searches_cross_the_wire_unchanged() {
+        let mut undated = hit();
+        undated.date = None;
+        for h in [hit(), undated] {
+            let wire = serde_json::to_string(&Answer::Hits {
+                total: 7,
+                hits: vec![WireHit::from(&h)],
+            })
+            .unwrap();
+            let back = hits(serde_json::from_str(&wire).unwrap());
+            assert_eq!(back.unwrap().unwrap(), (7, vec![h]));
+        }
+        let q = Search {
+            query: "engines date:>=2026-01-01".into(),
+            contact: None,
+            since: Some(Date::constant(2026, 1, 2)),
+            until: None,
+            tag: Some("work".into()),
+            limit: 3,
+            sort: Sort::Date,
+        };
+        let r: Request =
+            serde_json::from_slice(&serde_json::to_vec(&Request::new(&q, 9)).unwrap()).unwrap();
+        assert_eq!(r.config, 9);
+        let back = r.search().unwrap();
+        assert_eq!(
+            (
+                back.query, back.since, back.until, back.tag, back.limit, back.sort
+            ),
+            (q.query, q.since, q.until, q.tag, q.limit, q.sort)
+        );
+    }
+
+    /// A contact's note of `tier` with these log entries.
+    #[cfg(unix)]
+    fn note(tier: &str, entries: &[&str]) -> String {
+        format!("---\ntier: {tier}\n---\n## Log\n{}\n", entries.join("\n"))
+    }
+
+    /// A vault of two contacts with its index built, its index folder beside it.
+    #[cfg(unix)]
+    fn indexed() -> (tempfile::TempDir, crate::config::Config) {
+        use crate::config::{Color, Config, Flags};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("vault");
+        std::fs::create_dir_all(root.join("People")).unwrap();
+        let index = dir.path().join("index");
+        std::fs::write(
+            root.join("kith.toml"),
+            format!("index_dir = {:?}\n", index.to_str().unwrap()),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("People/Ada Lovelace.md"),
+            note(
+                "A",
+                &[
+                    "- 2026-01-02 coffee: Engines in Berlin.",
+                    "- 2026-03-04 call: Looms.",
+                ],
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("People/Bob Kahn.md"),
+            note("B", &["- 2026-02-03 lunch: Packets, Berlin again."]),
+        )
+        .unwrap();
+        let flags = Flags {
+            vault: Some(root.clone()),
+            today: Some(Date::constant(2026, 11, 23)),
+            verbose: 0,
+            quiet: true,
+            color: Color::Never,
+        };
+        let config = Config::load(&flags, &root, Date::constant(2026, 11, 23)).unwrap();
+        let need = crate::index::Need {
+            model: false,
+            index: true,
+            rebuild: false,
+            lists: false,
+        };
+        crate::index::refresh(&config, need).unwrap();
+        (dir, config)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_watcher_answers_as_the_index_would_and_steps_aside_when_it_cannot() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let (_dir, config) = indexed();
+        let index_dir = crate::index::index_dir(&config).unwrap();
+        let local = |q: &Search| {
+            let need = crate::index::Need {
+                model: false,
+                index: true,
+                rebuild: false,
+                lists: false,
+            };
+            let fresh = crate::index::refresh(&config, need).unwrap();
+            crate::index::search::search(fresh.index.as_ref().unwrap(), q)
+        };
+        let berlin = Search {
+            query: "berlin".into(),
+            limit: 10,
+            ..Search::default()
+        };
+        // No watcher: nobody answers.
+        assert!(ask(&config, &berlin).is_none());
+        let server = Server::start(
+            &index_dir,
+            index_dir.join(crate::index::TANTIVY_DIR),
+            crate::index::config_hash(&config),
+        )
+        .unwrap();
+        let folder = index_dir.join(FOLDER);
+        assert_eq!(
+            folder.metadata().unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        let newest = Search {
+            query: "berlin OR looms".into(),
+            since: Some(Date::constant(2026, 1, 3)),
+            limit: 1,
+            sort: Sort::Date,
+            ..Search::default()
+        };
+        for q in [&berlin, &newest] {
+            let answered = ask(&config, q).expect("answered").unwrap();
+            assert_eq!(answered, local(q).unwrap());
+        }
+        assert_eq!(ask(&config, &berlin).unwrap().unwrap().0, 2);
+        // The index commits a change: the next answer has it.
+        std::fs::write(
+            config.vault.join("People/Bob Kahn.md"),
+            note(
+                "B",
+                &[
+                    "- 2026-02-03 lunch: Packets, Berlin again.",
+                    "- 2026-04-05 call: Berlin.",
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(local(&berlin).unwrap().0, 3);
+        assert_eq!(ask(&config, &berlin).unwrap().unwrap().0, 3);
+        assert_eq!(ask(&config, &newest).unwrap().unwrap().1[0].title, "call");
+        // A query the user must fix is an answer, the same as the index's own.
+        let bad = Search {
+            query: "date:2026-02-30".into(),
+            limit: 10,
+            ..Search::default()
+        };
+        let refused = ask(&config, &bad).expect("answered").unwrap_err();
+        assert_eq!(refused.0, local(&bad).unwrap_err().0);
+        // A contact's search needs the model: the reader does it itself.
+        let of_ada = Search {
+            contact: Some("People/Ada Lovelace.md".into()),
+            ..berlin.clone()
+        };
+        assert!(ask(&config, &of_ada).is_none());
+        // An index made with another config: the reader searches itself.
+        server.made_with(crate::index::config_hash(&config) ^ 1);
+        assert!(ask(&config, &berlin).is_none());
+        server.made_with(crate::index::config_hash(&config));
+        assert!(ask(&config, &berlin).is_some());
+        // Gone with the watcher, socket and all.
+        drop(server);
+        assert!(!socket_path(&index_dir).exists());
+        assert!(ask(&config, &berlin).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_left_by_a_killed_watcher_is_no_answer_and_is_replaced() {
+        let (_dir, config) = indexed();
+        let index_dir = crate::index::index_dir(&config).unwrap();
+        let start = || {
+            Server::start(
+                &index_dir,
+                index_dir.join(crate::index::TANTIVY_DIR),
+                crate::index::config_hash(&config),
+            )
+        };
+        let berlin = Search {
+            query: "berlin".into(),
+            limit: 10,
+            ..Search::default()
+        };
+        // A socket nobody listens on (as `kill -9` leaves it).
+        std::fs::create_dir_all(index_dir.join(FOLDER)).unwrap();
+        drop(std::os::unix::net::UnixListener::bind(socket_path(&index_dir)).unwrap());
+        assert!(socket_path(&index_dir).exists());
+        assert!(ask(&config, &berlin).is_none());
+        let _server = start().unwrap();
+        assert_eq!(ask(&config, &berlin).unwrap().unwrap().0, 2);
+    }
+
+    #[test]
+    fn query_errors_are_answers_and_the_rest_means_search_yourself() {
+        let e = hits(Answer::Query("no such field".into()))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.0, "no such field");
+        assert!(hits(Answer::Unavailable("another config".into())).is_none());
+        let mut bad = WireHit::from(&hit());
+        bad.date = Some("2026-02-30".into());
+        assert!(
+            hits(Answer::Hits {
+                total: 1,
+                hits: vec![bad]
+            })
+            .is_none()
+        );
+    }
+}
