@@ -29,6 +29,13 @@ impl Watcher {
         Watcher::spawn(cmd)
     }
 
+    /// [`Watcher::start`] with `-v`: a line for every batch, even one that changes nothing.
+    fn verbose(v: &TestVault) -> Watcher {
+        let mut cmd = command(v);
+        cmd.args(["-v", "--today", TODAY, "watch", "--debounce", "50"]);
+        Watcher::spawn(cmd)
+    }
+
     /// A watcher reading the date from `clock` (a file), looking at it every `check` ms.
     fn with_clock(v: &TestVault, clock: &std::path::Path, check: &str) -> Watcher {
         let mut cmd = command(v);
@@ -314,6 +321,27 @@ fn follows_new_folders_moves_deletes_and_bursts() {
     v.file(".obsidian/workspace.json", "{}");
     v.file("People/photo.png", "png");
     w.silent_for(Duration::from_millis(400));
+}
+
+#[test]
+fn reading_the_vault_does_not_wake_the_watcher() {
+    let v = vault();
+    v.file("Meetings/2026-11-20 Sync.md", "With [[Ada Lovelace]].\n");
+    let mut w = Watcher::verbose(&v);
+    // Its own first due note coming back.
+    w.expect("events, no note changed");
+    // What a search tool, a backup or a sync client does: open and read every file.
+    for entry in walkdir::WalkDir::new(v.root()) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            std::fs::read(entry.path()).expect("read");
+        }
+    }
+    w.silent_for(Duration::from_millis(400));
+    // A change that is no note's is still seen (and said, with -v): the watcher is awake.
+    v.bytes("photo.png", b"\x89PNG");
+    w.expect("events, no note changed");
+    assert_eq!(w.stop("-INT"), Some(0));
 }
 
 #[test]

@@ -241,7 +241,11 @@ pub fn run(
         move |event| {
             let _ = tx.send(Msg::Fs(event));
         },
-        notify::Config::default().with_follow_symlinks(false),
+        notify::Config::default()
+            .with_follow_symlinks(false)
+            // Changes only: with opens (notify 8 watched them always), every program reading
+            // the vault would wake the watcher once per file, and wait for it.
+            .with_event_kinds(notify::EventKindMask::CORE),
     )
     .map_err(|e| anyhow::anyhow!("cannot watch the vault: {e}"))?;
     if let Err(e) = watch_folders(&mut watcher, &config, &config.vault.clone()) {
@@ -334,6 +338,12 @@ pub fn run(
         }
         let started = Instant::now();
         let mut batch = Batch::default();
+        let count = events.len();
+        let idle = |config: &Config| {
+            if config.verbose > 0 {
+                eprintln!("kith: {count} events, no note changed");
+            }
+        };
         for event in events {
             match event {
                 Ok(event) => batch.add(&config, &event),
@@ -372,6 +382,7 @@ pub fn run(
             batch.paths.remove(&config.due_note);
         }
         if batch.paths.is_empty() && !batch.rescan {
+            idle(&config);
             continue;
         }
         // Folders that appeared are watched (and walked, below); gone ones let go.
@@ -421,6 +432,7 @@ pub fn run(
                     && !batch.config
                     && !new_day =>
             {
+                idle(&config);
                 continue;
             }
             Ok(c) => super::index::describe(c),

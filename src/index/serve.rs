@@ -276,6 +276,8 @@ mod unix {
             dir: dir.to_path_buf(),
             open: None,
         };
+        // Opened now rather than at the first search (a few ms).
+        let _ = reader.current();
         for stream in listener.incoming() {
             match stream {
                 Ok(stream) => {
