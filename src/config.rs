@@ -59,6 +59,10 @@ pub struct Config {
     pub vault: PathBuf,
     /// Where the config was read from, when there is one.
     pub config_file: Option<PathBuf>,
+    /// The config file's bytes as read and parsed (empty without one): what the index's
+    /// config hash is made from, so that it names the config in use even if the file
+    /// changes afterwards.
+    pub config_bytes: Vec<u8>,
     /// Today: `--today`, else the local date.
     pub today: Date,
     /// The due note, relative to the root, with `/`.
@@ -451,18 +455,21 @@ impl Config {
     pub fn load(flags: &Flags, cwd: &Path, today: Date) -> Result<Config, UsageError> {
         let vault = discover_vault(flags.vault.as_deref(), cwd)?;
         let path = vault.join(CONFIG_FILE);
-        let (file, config_file) = match std::fs::read(&path) {
+        let (file, config_file, config_bytes) = match std::fs::read(&path) {
             Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|_| {
+                let text = std::str::from_utf8(&bytes).map_err(|_| {
                     UsageError(format!(
                         "{}: invalid config: not UTF-8 text",
                         path.display()
                     ))
                 })?;
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                (parse_config(text, &path.display().to_string())?, Some(path))
+                let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                let file = parse_config(text, &path.display().to_string())?;
+                (file, Some(path), bytes)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (ConfigFile::default(), None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                (ConfigFile::default(), None, Vec::new())
+            }
             Err(e) => {
                 return Err(UsageError(format!(
                     "{}: cannot read the config: {e}",
@@ -473,6 +480,7 @@ impl Config {
         Ok(Config {
             vault,
             config_file,
+            config_bytes,
             today: flags.today.unwrap_or(today),
             due_note: file.due_note,
             log_heading: file.log_heading,
@@ -585,5 +593,36 @@ mod tests {
         let c = parse("ignore = [\"Templates/*\"]\n").expect("valid");
         assert!(c.ignore.is_match("Templates/a.md"));
         assert!(!c.ignore.is_match("Templates/sub/a.md"));
+    }
+}
+
+#[cfg(test)]
+mod load_tests {
+    use super::*;
+
+    fn load(root: &Path) -> Config {
+        let flags = Flags {
+            vault: Some(root.to_path_buf()),
+            ..Flags::default()
+        };
+        Config::load(&flags, root, Date::constant(2026, 11, 23)).unwrap()
+    }
+
+    #[test]
+    fn the_config_hash_names_the_config_as_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let none = load(root);
+        assert!(none.config_file.is_none() && none.config_bytes.is_empty());
+        let path = root.join(CONFIG_FILE);
+        std::fs::write(&path, "due_note = \"Due.md\"\n").unwrap();
+        let first = load(root);
+        assert_eq!(first.config_bytes, std::fs::read(&path).unwrap());
+        let hash = crate::index::config_hash(&first);
+        assert_ne!(hash, crate::index::config_hash(&none));
+        // The file changes after the load: the loaded config's hash does not.
+        std::fs::write(&path, "due_note = \"Due.md\"\n# edited\n").unwrap();
+        assert_eq!(crate::index::config_hash(&first), hash);
+        assert_ne!(crate::index::config_hash(&load(root)), hash);
     }
 }

@@ -243,14 +243,13 @@ fn unchanged(manifest: &Manifest, stats: &[Stat], walk_problems: &[Problem]) -> 
             .eq(walk_problems.iter().map(|p| &p.path))
 }
 
+/// What the index records of the config it was made with: its file's bytes as loaded (not
+/// as they are now on disk, which may have changed since) and the due note's path.
 pub(crate) fn config_hash(config: &Config) -> u64 {
-    let mut bytes = config
-        .config_file
-        .as_ref()
-        .and_then(|p| std::fs::read(p).ok())
-        .unwrap_or_default();
-    bytes.extend_from_slice(config.due_note.as_bytes());
-    xxhash_rust::xxh3::xxh3_64(&bytes)
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&config.config_bytes);
+    hasher.update(config.due_note.as_bytes());
+    hasher.digest()
 }
 
 /// The files of the index folder.
