@@ -185,6 +185,23 @@ fn search_total(v: &TestVault, word: &str) -> u64 {
     run.json()["total"].as_u64().expect("total")
 }
 
+/// Whether `kith -v search word` was answered by the watcher.
+fn answered_by_watcher(v: &TestVault, word: &str) -> bool {
+    let run = v.kith(&["-v", "search", word]).ok();
+    run.stderr.contains("kith: answered by kith watch in ")
+}
+
+/// Sockets left in the test's index folders.
+fn sockets(v: &TestVault) -> usize {
+    std::fs::read_dir(v.scratch().join("index"))
+        .expect("index folders")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().join("watch/socket").exists())
+        })
+        .count()
+}
+
 fn due_note(v: &TestVault) -> String {
     v.read("Due this week.md")
 }
@@ -352,6 +369,8 @@ fn reloads_the_config_and_keeps_the_last_good_one() {
     w.expect("kith.toml reloaded");
     w.expect("wrote Week.md");
     assert!(v.exists("Week.md"));
+    // Searches go on through the watcher, which now has the new config.
+    assert!(answered_by_watcher(&v, "engines"));
     v.file("kith.toml", "due_note = [\n");
     let line = w.expect("keeping the last good config");
     assert!(line.contains("kith.toml"), "{line}");
@@ -450,6 +469,7 @@ fn the_watcher_answers_searches_as_the_index_would() {
     assert!(watched[1].0.contains("Packets"), "{watched:#?}");
     assert!(watched[7].1.contains("2026-02-30"), "{watched:#?}");
     assert_eq!(w.stop("-INT"), Some(0));
+    assert_eq!(sockets(&v), 0, "the watcher's socket outlived it");
     // Without a watcher: the same output, found by the reader itself.
     let (alone, answered) = searches(&v);
     assert_eq!(answered, 0);
@@ -463,14 +483,7 @@ fn a_killed_watcher_leaves_nothing_the_next_run_cannot_use() {
     w.signal("-KILL");
     drop(w);
     // Its socket is left behind, and nobody answers on it: readers search themselves.
-    let sockets = std::fs::read_dir(v.scratch().join("index"))
-        .expect("index folders")
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().join("watch/socket").exists())
-        })
-        .count();
-    assert_eq!(sockets, 1);
+    assert_eq!(sockets(&v), 1);
     assert_eq!(search_total(&v, "engines"), 1);
     let mut again = Watcher::start(&v);
     v.file(

@@ -490,6 +490,16 @@ fn payload(generation: u64) -> String {
     format!("kith:{SCHEMA_VERSION}:{generation}")
 }
 
+/// The generation a commit's payload names, if it is one of this schema's (an index just
+/// created, before its first commit, has none).
+pub(crate) fn committed_generation(payload: &str) -> Option<u64> {
+    payload
+        .strip_prefix(&format!("kith:{SCHEMA_VERSION}:"))?
+        .parse()
+        .ok()
+        .filter(|&g| g > 0)
+}
+
 pub(crate) fn searchable(index: Index) -> tantivy::Result<Searchable> {
     schema::register(&index);
     let (_, fields) = schema::build();

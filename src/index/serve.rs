@@ -2,10 +2,10 @@
 //! the index folder and answers `kith search` from an index reader it keeps open, so that a
 //! search costs its query, not opening the index. The protocol is one JSON line each way.
 //!
-//! The watcher is a shortcut, never the only way: whatever goes wrong (no socket, no answer
-//! within [`PATIENCE`], another kith version, another config, an index it cannot read) the
-//! reader falls back to searching the index itself. Query errors are the user's and are
-//! answered as such.
+//! The watcher is a shortcut, never the only way: whatever goes wrong (no socket, a watcher
+//! that does not take the connection at once or answer within [`PATIENCE`], another kith
+//! build, another config, an index it cannot read or that is being rebuilt) the reader falls
+//! back to searching the index itself. Query errors are the user's and are answered as such.
 //!
 //! The socket sits in a folder only its owner can enter (`<index_dir>/watch/`), so no other
 //! user of the machine can ask. Unix only; elsewhere every search opens the index.
@@ -20,7 +20,7 @@ use super::search::{Hit, QueryError, Search, Sort};
 use crate::core::dates::ymd;
 
 /// Bumped when a request or an answer changes shape.
-const PROTOCOL: u32 = 1;
+const PROTOCOL: u32 = 2;
 /// The folder in the index folder holding the socket, and the socket's name.
 const FOLDER: &str = "watch";
 const SOCKET: &str = "socket";
@@ -41,6 +41,9 @@ fn socket_path(index_dir: &Path) -> PathBuf {
 struct Request {
     protocol: u32,
     kith: String,
+    /// The asking executable (see `Build`): only the same build answers, so that a kith
+    /// reinstalled while a watcher runs never gets answers from the old one.
+    build: Build,
     /// The config's hash the index must have been made with.
     config: u64,
     query: String,
@@ -52,10 +55,11 @@ struct Request {
 }
 
 impl Request {
-    fn new(q: &Search, config: u64) -> Request {
+    fn new(q: &Search, config: u64, build: Build) -> Request {
         Request {
             protocol: PROTOCOL,
             kith: env!("CARGO_PKG_VERSION").to_string(),
+            build,
             config,
             query: q.query.clone(),
             since: q.since.map(ymd),
@@ -82,6 +86,25 @@ impl Request {
             },
         })
     }
+}
+
+/// An executable's identity: device, inode, size and modification time (ns) of the file it
+/// was started from, all 0 when that cannot be known (and then nobody answers).
+type Build = [u64; 4];
+
+#[cfg(unix)]
+fn this_build() -> Build {
+    use std::os::unix::fs::MetadataExt as _;
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let ns = m
+                .mtime()
+                .wrapping_mul(1_000_000_000)
+                .wrapping_add(m.mtime_nsec());
+            [m.dev(), m.ino(), m.len(), ns as u64]
+        })
+        .unwrap_or_default()
 }
 
 fn date(text: Option<&str>) -> Result<Option<Date>, String> {
@@ -190,6 +213,8 @@ mod unix {
     /// socket is removed when it is dropped).
     pub struct Server {
         path: PathBuf,
+        /// The socket's device and inode, so that only this one is removed.
+        socket: (u64, u64),
         config: Arc<AtomicU64>,
     }
 
@@ -215,12 +240,18 @@ mod unix {
                 _ => {}
             }
             let listener = UnixListener::bind(&path)?;
+            let socket = identity(&path)?;
             let config = Arc::new(AtomicU64::new(config));
             let shared = Arc::clone(&config);
+            let build = super::this_build();
             std::thread::Builder::new()
                 .name("kith-search".into())
-                .spawn(move || listen(&listener, &tantivy_dir, &shared))?;
-            Ok(Server { path, config })
+                .spawn(move || listen(&listener, &tantivy_dir, &shared, build))?;
+            Ok(Server {
+                path,
+                socket,
+                config,
+            })
         }
 
         /// The config the index is now made with (after every batch).
@@ -231,8 +262,18 @@ mod unix {
 
     impl Drop for Server {
         fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.path);
+            // Only the socket this watcher made: not one a later watcher put in its place
+            // (after the index folder was removed from under this one, say).
+            if identity(&self.path).is_ok_and(|id| id == self.socket) {
+                let _ = std::fs::remove_file(&self.path);
+            }
         }
+    }
+
+    fn identity(path: &Path) -> std::io::Result<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt as _;
+        let m = std::fs::symlink_metadata(path)?;
+        Ok((m.dev(), m.ino()))
     }
 
     /// The reader the watcher answers from, reloaded whenever the index commits.
@@ -241,37 +282,58 @@ mod unix {
         open: Option<(Searchable, Option<Stamp>)>,
     }
 
-    /// `meta.json` as last seen: tantivy rewrites it (atomically) at every commit.
-    type Stamp = (u64, std::time::SystemTime, u64);
+    /// `meta.json` as last seen (a hash of its bytes: every commit writes a new opstamp,
+    /// so two commits never look alike, whatever the file system's clock), and whether it
+    /// names a commit of kith's: an index just created for a rebuild, empty until the
+    /// rebuild commits, does not.
+    type Stamp = (u64, bool);
+
+    /// The part of `meta.json` read here: the commit's payload.
+    #[derive(Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
 
     fn stamp(dir: &Path) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt as _;
-        let m = std::fs::metadata(dir.join("meta.json")).ok()?;
-        Some((m.len(), m.modified().ok()?, m.ino()))
+        let bytes = std::fs::read(dir.join("meta.json")).ok()?;
+        let committed = serde_json::from_slice::<Meta>(&bytes)
+            .ok()
+            .and_then(|m| m.payload)
+            .is_some_and(|p| crate::index::committed_generation(&p).is_some());
+        Some((xxhash_rust::xxh3::xxh3_64(&bytes), committed))
     }
 
     impl Reader {
+        /// The reader, reloaded if the index committed since; an error while the index is
+        /// being rebuilt or written under the reload (a local search then waits its turn).
         fn current(&mut self) -> Result<&Searchable, String> {
-            let now = stamp(&self.dir);
-            let fresh = match &self.open {
-                Some((_, seen)) => now.is_some() && *seen == now,
-                None => false,
-            };
-            if !fresh {
-                match self.open.take() {
-                    Some((s, _)) if s.reader.reload().is_ok() => self.open = Some((s, now)),
-                    _ => {
-                        let index = Index::open_in_dir(&self.dir).map_err(|e| e.to_string())?;
-                        let s = crate::index::searchable(index).map_err(|e| e.to_string())?;
-                        self.open = Some((s, now));
-                    }
-                }
+            let before = stamp(&self.dir);
+            if let Some((_, seen)) = &self.open
+                && before.is_some()
+                && *seen == before
+            {
+                return Ok(&self.open.as_ref().expect("matched above").0);
             }
-            Ok(&self.open.as_ref().expect("opened above").0)
+            let s = match self.open.take() {
+                Some((s, _)) if s.reader.reload().is_ok() => s,
+                _ => {
+                    let index = Index::open_in_dir(&self.dir).map_err(|e| e.to_string())?;
+                    crate::index::searchable(index).map_err(|e| e.to_string())?
+                }
+            };
+            // Trusted only if meta.json named a kith commit and did not change meanwhile;
+            // otherwise looked at again next time.
+            let settled =
+                before.is_some_and(|(_, committed)| committed) && stamp(&self.dir) == before;
+            self.open = Some((s, if settled { before } else { None }));
+            if !settled {
+                return Err("the index is being written".into());
+            }
+            Ok(&self.open.as_ref().expect("set above").0)
         }
     }
 
-    fn listen(listener: &UnixListener, dir: &Path, config: &AtomicU64) {
+    fn listen(listener: &UnixListener, dir: &Path, config: &AtomicU64, build: Build) {
         let mut reader = Reader {
             dir: dir.to_path_buf(),
             open: None,
@@ -281,7 +343,7 @@ mod unix {
         for stream in listener.incoming() {
             match stream {
                 Ok(stream) => {
-                    let _ = answer(stream, &mut reader, config);
+                    let _ = answer(stream, &mut reader, config, build);
                 }
                 // Out of file descriptors, say: not a reason to spin.
                 Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
@@ -289,15 +351,28 @@ mod unix {
         }
     }
 
-    fn answer(stream: UnixStream, reader: &mut Reader, config: &AtomicU64) -> std::io::Result<()> {
+    fn answer(
+        stream: UnixStream,
+        reader: &mut Reader,
+        config: &AtomicU64,
+        build: Build,
+    ) -> std::io::Result<()> {
         stream.set_read_timeout(Some(PATIENCE))?;
         stream.set_write_timeout(Some(PATIENCE))?;
         let mut line = String::new();
         BufReader::new((&stream).take(MAX_REQUEST)).read_line(&mut line)?;
         let answer = match serde_json::from_str::<Request>(&line) {
             Err(e) => Answer::Unavailable(format!("bad request: {e}")),
-            Ok(r) if r.protocol != PROTOCOL || r.kith != env!("CARGO_PKG_VERSION") => {
-                Answer::Unavailable(format!("this is kith {}", env!("CARGO_PKG_VERSION")))
+            Ok(r)
+                if r.protocol != PROTOCOL
+                    || r.kith != env!("CARGO_PKG_VERSION")
+                    || r.build != build
+                    || build == Build::default() =>
+            {
+                Answer::Unavailable(format!(
+                    "this is another kith {}",
+                    env!("CARGO_PKG_VERSION")
+                ))
             }
             Ok(r) if r.config != config.load(Ordering::Acquire) => {
                 Answer::Unavailable("the index was made with another config".into())
@@ -319,16 +394,27 @@ mod unix {
     }
 
     /// Asks a running watcher for `q`'s hits. `None`: no watcher answered (search yourself).
+    /// Connects without waiting: a watcher whose queue is full (stopped with Ctrl-Z while
+    /// searches kept coming) would otherwise hang the search for as long as it is stopped.
+    fn connect(path: &Path) -> Option<UnixStream> {
+        use socket2::{Domain, SockAddr, Socket, Type};
+        let socket = Socket::new(Domain::UNIX, Type::STREAM, None).ok()?;
+        socket.set_nonblocking(true).ok()?;
+        socket.connect(&SockAddr::unix(path).ok()?).ok()?;
+        socket.set_nonblocking(false).ok()?;
+        Some(UnixStream::from(std::os::fd::OwnedFd::from(socket)))
+    }
+
     pub fn ask(config: &Config, q: &Search) -> Answered {
         if q.contact.is_some() {
             return None;
         }
         let dir = crate::index::index_dir(config).ok()?;
-        let stream = UnixStream::connect(super::socket_path(&dir)).ok()?;
+        let stream = connect(&super::socket_path(&dir))?;
         stream.set_read_timeout(Some(PATIENCE)).ok()?;
         stream.set_write_timeout(Some(PATIENCE)).ok()?;
-        let mut request =
-            serde_json::to_vec(&Request::new(q, crate::index::config_hash(config))).ok()?;
+        let request = Request::new(q, crate::index::config_hash(config), super::this_build());
+        let mut request = serde_json::to_vec(&request).ok()?;
         request.push(b'\n');
         (&stream).write_all(&request).ok()?;
         let mut line = String::new();
@@ -402,9 +488,11 @@ mod tests {
             limit: 3,
             sort: Sort::Date,
         };
-        let r: Request =
-            serde_json::from_slice(&serde_json::to_vec(&Request::new(&q, 9)).unwrap()).unwrap();
-        assert_eq!(r.config, 9);
+        let r: Request = serde_json::from_slice(
+            &serde_json::to_vec(&Request::new(&q, 9, [1, 2, 3, 4])).unwrap(),
+        )
+        .unwrap();
+        assert_eq!((r.config, r.build), (9, [1, 2, 3, 4]));
         let back = r.search().unwrap();
         assert_eq!(
             (
@@ -467,6 +555,25 @@ mod tests {
         (dir, config)
     }
 
+    fn berlin() -> Search {
+        Search {
+            query: "berlin".into(),
+            limit: 10,
+            ..Search::default()
+        }
+    }
+
+    /// A watcher's server for `config`'s index.
+    #[cfg(unix)]
+    fn start(config: &crate::config::Config) -> std::io::Result<Server> {
+        let index_dir = crate::index::index_dir(config).unwrap();
+        Server::start(
+            &index_dir,
+            index_dir.join(crate::index::TANTIVY_DIR),
+            crate::index::config_hash(config),
+        )
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_watcher_answers_as_the_index_would_and_steps_aside_when_it_cannot() {
@@ -483,19 +590,10 @@ mod tests {
             let fresh = crate::index::refresh(&config, need).unwrap();
             crate::index::search::search(fresh.index.as_ref().unwrap(), q)
         };
-        let berlin = Search {
-            query: "berlin".into(),
-            limit: 10,
-            ..Search::default()
-        };
+        let berlin = berlin();
         // No watcher: nobody answers.
         assert!(ask(&config, &berlin).is_none());
-        let server = Server::start(
-            &index_dir,
-            index_dir.join(crate::index::TANTIVY_DIR),
-            crate::index::config_hash(&config),
-        )
-        .unwrap();
+        let server = start(&config).unwrap();
         let folder = index_dir.join(FOLDER);
         assert_eq!(
             folder.metadata().unwrap().permissions().mode() & 0o777,
@@ -536,6 +634,31 @@ mod tests {
         };
         let refused = ask(&config, &bad).expect("answered").unwrap_err();
         assert_eq!(refused.0, local(&bad).unwrap_err().0);
+        // Another build of kith (reinstalled while the watcher runs): not answered.
+        let raw = |build: Build| {
+            use std::io::{BufRead as _, Write as _};
+            let stream = std::os::unix::net::UnixStream::connect(socket_path(&index_dir)).unwrap();
+            let request = Request::new(&berlin, crate::index::config_hash(&config), build);
+            let mut line = serde_json::to_vec(&request).unwrap();
+            line.push(b'\n');
+            (&stream).write_all(&line).unwrap();
+            let mut line = String::new();
+            std::io::BufReader::new(&stream)
+                .read_line(&mut line)
+                .unwrap();
+            serde_json::from_str::<Answer>(&line).unwrap()
+        };
+        assert!(matches!(raw(this_build()), Answer::Hits { total: 3, .. }));
+        let mut other = this_build();
+        other[3] ^= 1;
+        assert!(matches!(raw(other), Answer::Unavailable(_)));
+        // A rebuild starts from an empty index and commits at the end: in between the
+        // watcher does not answer (it would say "no matches").
+        let store = crate::index::Store::open(&config).unwrap();
+        drop(crate::index::create_index(&store).unwrap());
+        assert!(ask(&config, &berlin).is_none());
+        assert_eq!(local(&berlin).unwrap().0, 3);
+        assert_eq!(ask(&config, &berlin).unwrap().unwrap().0, 3);
         // A contact's search needs the model: the reader does it itself.
         let of_ada = Search {
             contact: Some("People/Ada Lovelace.md".into()),
@@ -555,27 +678,66 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_watcher_that_takes_no_connection_does_not_hang_a_search() {
+        let (_dir, config) = indexed();
+        let index_dir = crate::index::index_dir(&config).unwrap();
+        // A socket whose queue is full and never read (a watcher stopped with Ctrl-Z).
+        std::fs::create_dir_all(index_dir.join(FOLDER)).unwrap();
+        let path = socket_path(&index_dir);
+        let listener =
+            socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        listener
+            .bind(&socket2::SockAddr::unix(&path).unwrap())
+            .unwrap();
+        listener.listen(1).unwrap();
+        let mut queued = Vec::new();
+        loop {
+            let s = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None);
+            let s = s.unwrap();
+            s.set_nonblocking(true).unwrap();
+            if s.connect(&socket2::SockAddr::unix(&path).unwrap()).is_err() {
+                break;
+            }
+            queued.push(s);
+            assert!(queued.len() < 64, "the queue never filled");
+        }
+        assert!(!queued.is_empty());
+        let berlin = berlin();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(ask(&config, &berlin).is_none()));
+        let answered = rx.recv_timeout(std::time::Duration::from_secs(5));
+        assert_eq!(answered, Ok(true), "the search waited on the full queue");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_watcher_removes_its_own_socket_only() {
+        let (_dir, config) = indexed();
+        let index_dir = crate::index::index_dir(&config).unwrap();
+        let berlin = berlin();
+        let first = start(&config).unwrap();
+        // A second watcher takes the folder over (the first one's socket was removed).
+        std::fs::remove_file(socket_path(&index_dir)).unwrap();
+        let second = start(&config).unwrap();
+        drop(first);
+        assert!(socket_path(&index_dir).exists());
+        assert_eq!(ask(&config, &berlin).unwrap().unwrap().0, 2);
+        drop(second);
+        assert!(!socket_path(&index_dir).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_socket_left_by_a_killed_watcher_is_no_answer_and_is_replaced() {
         let (_dir, config) = indexed();
         let index_dir = crate::index::index_dir(&config).unwrap();
-        let start = || {
-            Server::start(
-                &index_dir,
-                index_dir.join(crate::index::TANTIVY_DIR),
-                crate::index::config_hash(&config),
-            )
-        };
-        let berlin = Search {
-            query: "berlin".into(),
-            limit: 10,
-            ..Search::default()
-        };
+        let berlin = berlin();
         // A socket nobody listens on (as `kill -9` leaves it).
         std::fs::create_dir_all(index_dir.join(FOLDER)).unwrap();
         drop(std::os::unix::net::UnixListener::bind(socket_path(&index_dir)).unwrap());
         assert!(socket_path(&index_dir).exists());
         assert!(ask(&config, &berlin).is_none());
-        let _server = start().unwrap();
+        let _server = start(&config).unwrap();
         assert_eq!(ask(&config, &berlin).unwrap().unwrap().0, 2);
     }
 
