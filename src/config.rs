@@ -594,11 +594,6 @@ mod tests {
         assert!(c.ignore.is_match("Templates/a.md"));
         assert!(!c.ignore.is_match("Templates/sub/a.md"));
     }
-}
-
-#[cfg(test)]
-mod load_tests {
-    use super::*;
 
     fn load(root: &Path) -> Config {
         let flags = Flags {

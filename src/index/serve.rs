@@ -282,11 +282,17 @@ mod unix {
         open: Option<(Searchable, Option<Stamp>)>,
     }
 
-    /// `meta.json` as last seen (a hash of its bytes: every commit writes a new opstamp,
-    /// so two commits never look alike, whatever the file system's clock), and whether it
-    /// names a commit of kith's: an index just created for a rebuild, empty until the
-    /// rebuild commits, does not.
-    type Stamp = (u64, bool);
+    /// `meta.json` as last seen: a hash of its bytes (every commit writes a new opstamp, so
+    /// two commits never look alike, whatever the file system's clock).
+    type Stamp = u64;
+
+    fn meta(dir: &Path) -> Option<Vec<u8>> {
+        std::fs::read(dir.join("meta.json")).ok()
+    }
+
+    fn stamp(meta: &[u8]) -> Stamp {
+        xxhash_rust::xxh3::xxh3_64(meta)
+    }
 
     /// The part of `meta.json` read here: the commit's payload.
     #[derive(Deserialize)]
@@ -294,23 +300,24 @@ mod unix {
         payload: Option<String>,
     }
 
-    fn stamp(dir: &Path) -> Option<Stamp> {
-        let bytes = std::fs::read(dir.join("meta.json")).ok()?;
-        let committed = serde_json::from_slice::<Meta>(&bytes)
+    /// Whether `meta.json` names a commit of kith's: an index just created for a rebuild,
+    /// empty until the rebuild commits, does not.
+    fn committed(meta: &[u8]) -> bool {
+        serde_json::from_slice::<Meta>(meta)
             .ok()
             .and_then(|m| m.payload)
-            .is_some_and(|p| crate::index::committed_generation(&p).is_some());
-        Some((xxhash_rust::xxh3::xxh3_64(&bytes), committed))
+            .is_some_and(|p| crate::index::committed_generation(&p).is_some())
     }
 
     impl Reader {
         /// The reader, reloaded if the index committed since; an error while the index is
         /// being rebuilt or written under the reload (a local search then waits its turn).
         fn current(&mut self) -> Result<&Searchable, String> {
-            let before = stamp(&self.dir);
+            let before = meta(&self.dir);
+            let stamped = before.as_deref().map(stamp);
             if let Some((_, seen)) = &self.open
-                && before.is_some()
-                && *seen == before
+                && stamped.is_some()
+                && *seen == stamped
             {
                 return Ok(&self.open.as_ref().expect("matched above").0);
             }
@@ -323,9 +330,9 @@ mod unix {
             };
             // Trusted only if meta.json named a kith commit and did not change meanwhile;
             // otherwise looked at again next time.
-            let settled =
-                before.is_some_and(|(_, committed)| committed) && stamp(&self.dir) == before;
-            self.open = Some((s, if settled { before } else { None }));
+            let settled = before.as_deref().is_some_and(committed)
+                && meta(&self.dir).as_deref().map(stamp) == stamped;
+            self.open = Some((s, if settled { stamped } else { None }));
             if !settled {
                 return Err("the index is being written".into());
             }
@@ -393,7 +400,6 @@ mod unix {
         (&stream).write_all(&out)
     }
 
-    /// Asks a running watcher for `q`'s hits. `None`: no watcher answered (search yourself).
     /// Connects without waiting: a watcher whose queue is full (stopped with Ctrl-Z while
     /// searches kept coming) would otherwise hang the search for as long as it is stopped.
     fn connect(path: &Path) -> Option<UnixStream> {
@@ -405,6 +411,7 @@ mod unix {
         Some(UnixStream::from(std::os::fd::OwnedFd::from(socket)))
     }
 
+    /// Asks a running watcher for `q`'s hits. `None`: no watcher answered (search yourself).
     pub fn ask(config: &Config, q: &Search) -> Answered {
         if q.contact.is_some() {
             return None;
