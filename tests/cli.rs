@@ -2364,3 +2364,31 @@ fn a_closed_stdout_is_not_an_error() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn kith_without_its_engine_says_where_it_looked_and_how_to_install_both() {
+    let v = TestVault::new();
+    v.file("People/Ada Lovelace.md", &lines(&["---", "tier: A", "---"]));
+    let (front, engine) = common::install(&v.scratch().join("bin"), false);
+    // Every command, a search with no watcher to answer it included.
+    for args in [&["due"][..], &["search", "ada"], &["--version"]] {
+        let run = Run::from(
+            common::bin_at(&front, v.scratch())
+                .arg("--vault")
+                .arg(v.root())
+                .args(["--today", TODAY])
+                .args(args),
+        )
+        .code(1);
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+        assert!(
+            run.stderr
+                .starts_with(&format!("kith: error: cannot run {}: ", engine.display())),
+            "{args:?}: {run:?}"
+        );
+        assert!(
+            run.stderr.contains("cargo install --path ."),
+            "{args:?}: {run:?}"
+        );
+    }
+}

@@ -51,6 +51,13 @@ impl Watcher {
         Watcher::spawn(cmd)
     }
 
+    /// A watcher started from the `kith` at `exe`.
+    fn start_at(v: &TestVault, exe: &std::path::Path) -> Watcher {
+        let mut cmd = command_at(v, exe);
+        cmd.args(["--today", TODAY, "watch", "--debounce", "50"]);
+        Watcher::spawn(cmd)
+    }
+
     fn spawn(mut cmd: Command) -> Watcher {
         let mut child = cmd
             .stderr(Stdio::piped())
@@ -131,7 +138,12 @@ impl Drop for Watcher {
 
 /// kith with the test environment (as `common::kith_bin`, but spawnable).
 fn command(v: &TestVault) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
+    command_at(v, std::path::Path::new(env!("CARGO_BIN_EXE_kith")))
+}
+
+/// [`command`] for the executable at `exe`.
+fn command_at(v: &TestVault, exe: &std::path::Path) -> Command {
+    let mut cmd = Command::new(exe);
     for var in [
         "KITH_VAULT",
         "NO_COLOR",
@@ -474,6 +486,102 @@ fn the_watcher_answers_searches_as_the_index_would() {
     let (alone, answered) = searches(&v);
     assert_eq!(answered, 0);
     assert_eq!(alone, watched);
+}
+
+/// `kith -v search word` run from the executable at `exe`.
+fn search_with(v: &TestVault, exe: &std::path::Path, word: &str) -> common::Run {
+    common::Run::from(
+        common::bin_at(exe, v.scratch())
+            .arg("--vault")
+            .arg(v.root())
+            .args(["--today", TODAY, "-v", "search", word]),
+    )
+}
+
+#[test]
+#[cfg(unix)]
+fn the_front_answers_from_its_own_engines_watcher_without_running_an_engine() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let v = vault();
+    let (front, engine) = common::install(&v.scratch().join("bin"), true);
+    let w = Watcher::start_at(&v, &front);
+    let answered = search_with(&v, &front, "engines").ok();
+    assert!(answered.stdout.contains("Engines"), "{answered:?}");
+    assert!(
+        answered.stderr.contains("kith: answered by kith watch in "),
+        "{answered:?}"
+    );
+    // The engine cannot be run now (its identity, mtime included, is unchanged): the front
+    // still answers the search, so it did not hand it over; any other command needs it.
+    std::fs::set_permissions(&engine, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let alone = search_with(&v, &front, "engines").ok();
+    assert_eq!(alone.stdout, answered.stdout);
+    assert!(
+        alone.stderr.contains("kith: answered by kith watch in "),
+        "{alone:?}"
+    );
+    let due = common::Run::from(
+        common::bin_at(&front, v.scratch())
+            .arg("--vault")
+            .arg(v.root())
+            .args(["--today", TODAY, "due"]),
+    )
+    .code(1);
+    assert!(due.stderr.contains("cannot run"), "{due:?}");
+    assert!(
+        due.stderr.contains(&engine.display().to_string()),
+        "{due:?}"
+    );
+    std::fs::set_permissions(&engine, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // The kith `cargo test` built runs another engine: this watcher does not answer it, and
+    // its engine finds the same conversation itself.
+    let other = search_with(
+        &v,
+        std::path::Path::new(env!("CARGO_BIN_EXE_kith")),
+        "engines",
+    )
+    .ok();
+    assert!(
+        !other.stderr.contains("answered by kith watch"),
+        "{other:?}"
+    );
+    assert_eq!(other.stdout, answered.stdout);
+    assert_eq!(w.stop("-INT"), Some(0));
+}
+
+#[test]
+fn the_engine_asks_the_watcher_unless_the_front_just_did() {
+    let v = vault();
+    let w = Watcher::start(&v);
+    let engine = std::path::Path::new(env!("CARGO_BIN_EXE_kith-engine"));
+    // Run directly (as `cargo run` does), the engine asks the watcher itself.
+    let direct = search_with(&v, engine, "engines").ok();
+    assert!(direct.stdout.contains("Engines"), "{direct:?}");
+    assert!(
+        direct.stderr.contains("kith: answered by kith watch in "),
+        "{direct:?}"
+    );
+    // Handed a search the front asked for in vain, it does not ask again.
+    let handed = common::Run::from(
+        common::bin_at(engine, v.scratch())
+            .arg("--vault")
+            .arg(v.root())
+            .args([
+                "--asked-watcher",
+                "--today",
+                TODAY,
+                "-v",
+                "search",
+                "engines",
+            ]),
+    )
+    .ok();
+    assert!(
+        !handed.stderr.contains("answered by kith watch"),
+        "{handed:?}"
+    );
+    assert_eq!(handed.stdout, direct.stdout);
+    assert_eq!(w.stop("-INT"), Some(0));
 }
 
 #[test]

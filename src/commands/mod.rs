@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use jiff::civil::Date;
 
-use crate::config::{Color, Config, Flags};
+use crate::config::{Color, Config, Flags, UsageError};
 use crate::core::model::Vault;
 use crate::core::render::plural;
 
@@ -16,7 +16,7 @@ mod check;
 mod due;
 mod index;
 mod init;
-mod search;
+pub(crate) mod search;
 mod show;
 mod watch;
 mod who;
@@ -42,6 +42,8 @@ pub enum Action {
         search: crate::index::search::Search,
         contact: Option<String>,
         json: bool,
+        /// False when the `kith` front has already asked the watcher (and had no answer).
+        ask_watcher: bool,
     },
     Who {
         topic: String,
@@ -98,10 +100,22 @@ pub fn run(
             search,
             contact,
             json,
-        } => search::run(&config, search, contact, json),
+            ask_watcher,
+        } => search::run(&config, search, contact, json, ask_watcher),
         Action::Who { topic, limit, json } => who::run(&config, &topic, limit, json),
         Action::Index { rebuild } => index::run(&config, rebuild),
         Action::Watch(options) => watch::run(config, flags, &cwd, options),
+    }
+}
+
+/// Prints an error once, with its causes, and gives its exit code: 2 for a usage or
+/// configuration error, else 1.
+pub fn failed(err: &anyhow::Error) -> ExitCode {
+    eprintln!("kith: error: {err:#}");
+    if err.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
     }
 }
 

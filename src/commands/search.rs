@@ -33,25 +33,20 @@ struct HitJson<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
+/// Runs a search: through a running `kith watch` when one answers (unless `ask_watcher` is
+/// false: the `kith` front has just asked), else from the index, brought up to date first.
 pub fn run(
     config: &Config,
     mut q: Search,
     contact: Option<String>,
     json: bool,
+    ask_watcher: bool,
 ) -> anyhow::Result<ExitCode> {
-    if let (Some(a), Some(b)) = (q.since, q.until)
-        && a > b
-    {
-        return Err(UsageError(format!("--since {} is after --until {}", ymd(a), ymd(b))).into());
-    }
-    if contact.is_none() {
+    check_dates(&q)?;
+    if contact.is_none() && ask_watcher {
         let started = std::time::Instant::now();
         if let Some(answer) = index::serve::ask(config, &q) {
-            if config.verbose > 0 {
-                eprintln!("kith: answered by kith watch in {:?}", started.elapsed());
-            }
-            let (total, hits) = answer.map_err(|e| UsageError(e.0))?;
-            return show(config, &q, total, &hits, json);
+            return answered(config, &q, json, answer, started);
         }
     }
     let need = Need {
@@ -85,6 +80,46 @@ pub fn run(
     let code = show(config, &q, total, &hits, json)?;
     std::mem::forget(fresh);
     Ok(code)
+}
+
+/// The `kith` front's search: answered by a running watcher started from `engine` (the
+/// executable the front hands everything else to), or `None` when none answers.
+pub fn through_watcher(
+    config: &Config,
+    q: &Search,
+    json: bool,
+    engine: &std::path::Path,
+) -> Option<anyhow::Result<ExitCode>> {
+    if let Err(e) = check_dates(q) {
+        return Some(Err(e));
+    }
+    let started = std::time::Instant::now();
+    let answer = index::serve::ask_for(config, q, engine)?;
+    Some(answered(config, q, json, answer, started))
+}
+
+fn check_dates(q: &Search) -> anyhow::Result<()> {
+    match (q.since, q.until) {
+        (Some(a), Some(b)) if a > b => {
+            Err(UsageError(format!("--since {} is after --until {}", ymd(a), ymd(b))).into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Shows the watcher's answer.
+fn answered(
+    config: &Config,
+    q: &Search,
+    json: bool,
+    answer: Result<(usize, Vec<Hit>), search::QueryError>,
+    started: std::time::Instant,
+) -> anyhow::Result<ExitCode> {
+    if config.verbose > 0 {
+        eprintln!("kith: answered by kith watch in {:?}", started.elapsed());
+    }
+    let (total, hits) = answer.map_err(|e| UsageError(e.0))?;
+    show(config, q, total, &hits, json)
 }
 
 /// Prints the hits (stdout) and how many there are (stderr).

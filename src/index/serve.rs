@@ -92,11 +92,19 @@ impl Request {
 /// was started from, all 0 when that cannot be known (and then nobody answers).
 type Build = [u64; 4];
 
+/// This process's executable.
 #[cfg(unix)]
 fn this_build() -> Build {
-    use std::os::unix::fs::MetadataExt as _;
     std::env::current_exe()
-        .and_then(std::fs::metadata)
+        .map(|exe| build_of(&exe))
+        .unwrap_or_default()
+}
+
+/// The identity of the executable at `path`.
+#[cfg(unix)]
+fn build_of(path: &Path) -> Build {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path)
         .map(|m| {
             let ns = m
                 .mtime()
@@ -189,10 +197,10 @@ fn hits(answer: Answer) -> Answered {
 }
 
 #[cfg(unix)]
-pub use unix::{Server, ask};
+pub use unix::{Server, ask, ask_for};
 
 #[cfg(not(unix))]
-pub use elsewhere::{Server, ask};
+pub use elsewhere::{Server, ask, ask_for};
 
 #[cfg(unix)]
 mod unix {
@@ -413,14 +421,24 @@ mod unix {
 
     /// Asks a running watcher for `q`'s hits. `None`: no watcher answered (search yourself).
     pub fn ask(config: &Config, q: &Search) -> Answered {
-        if q.contact.is_some() {
+        ask_as(config, q, super::this_build())
+    }
+
+    /// [`ask`] on behalf of the executable at `engine`: answered only by a watcher started
+    /// from that file (the `kith` front asks for the `kith-engine` it would run).
+    pub fn ask_for(config: &Config, q: &Search, engine: &Path) -> Answered {
+        ask_as(config, q, super::build_of(engine))
+    }
+
+    fn ask_as(config: &Config, q: &Search, build: Build) -> Answered {
+        if q.contact.is_some() || build == Build::default() {
             return None;
         }
         let dir = crate::index::index_dir(config).ok()?;
         let stream = connect(&super::socket_path(&dir))?;
         stream.set_read_timeout(Some(PATIENCE)).ok()?;
         stream.set_write_timeout(Some(PATIENCE)).ok()?;
-        let request = Request::new(q, crate::index::config_hash(config), super::this_build());
+        let request = Request::new(q, crate::index::config_hash(config), build);
         let mut request = serde_json::to_vec(&request).ok()?;
         request.push(b'\n');
         (&stream).write_all(&request).ok()?;
@@ -451,6 +469,10 @@ mod elsewhere {
     }
 
     pub fn ask(_: &Config, _: &Search) -> Answered {
+        None
+    }
+
+    pub fn ask_for(_: &Config, _: &Search, _: &Path) -> Answered {
         None
     }
 }

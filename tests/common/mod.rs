@@ -21,7 +21,12 @@ pub fn lines(lines: &[&str]) -> String {
 /// The `kith` binary with an environment that cannot leak into a test: no `KITH_VAULT`, no
 /// colour variables, caches inside `scratch`.
 pub fn kith_bin(scratch: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kith"));
+    bin_at(Path::new(env!("CARGO_BIN_EXE_kith")), scratch)
+}
+
+/// [`kith_bin`] for the executable at `exe` (a copy of `kith` or `kith-engine`).
+pub fn bin_at(exe: &Path, scratch: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(exe);
     for var in [
         "KITH_VAULT",
         "NO_COLOR",
@@ -37,6 +42,23 @@ pub fn kith_bin(scratch: &Path) -> assert_cmd::Command {
     cmd.env("XDG_CACHE_HOME", scratch.join("cache"));
     cmd.current_dir(scratch);
     cmd
+}
+
+/// Installs this build's `kith` (linked, else copied) into `dir`, with a copy of its
+/// `kith-engine` when `with_engine`: another installation, whose engine is another file.
+/// Returns the paths of both (the engine's whether or not it was installed).
+pub fn install(dir: &Path, with_engine: bool) -> (PathBuf, PathBuf) {
+    std::fs::create_dir_all(dir).expect("create the bin folder");
+    let place = |built: &str| dir.join(Path::new(built).file_name().expect("a file name"));
+    let front = place(env!("CARGO_BIN_EXE_kith"));
+    let engine = place(env!("CARGO_BIN_EXE_kith-engine"));
+    if std::fs::hard_link(env!("CARGO_BIN_EXE_kith"), &front).is_err() {
+        std::fs::copy(env!("CARGO_BIN_EXE_kith"), &front).expect("copy kith");
+    }
+    if with_engine {
+        std::fs::copy(env!("CARGO_BIN_EXE_kith-engine"), &engine).expect("copy kith-engine");
+    }
+    (front, engine)
 }
 
 /// What one run of kith did.

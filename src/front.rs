@@ -1,0 +1,127 @@
+//! The `kith` executable, the one on the user's PATH. It answers a search itself when a
+//! running `kith watch` started from the same `kith-engine` answers it: without tantivy or
+//! the vault model in it, it starts like a small program, which is most of what such a
+//! search costs. Everything else (every other command, a search no watcher answers, a
+//! command line it cannot read) goes to `kith-engine`, installed next to it, with the same
+//! arguments: on Unix by `exec`, so the engine is the same process, with the same signals,
+//! streams and exit code.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use jiff::civil::Date;
+
+use crate::cli::{ASKED_WATCHER, Cli};
+use crate::commands::{self, Action};
+use crate::config::Config;
+
+/// The executable that runs every command, installed next to `kith`.
+pub const ENGINE: &str = "kith-engine";
+
+/// The front's `main`.
+pub fn run() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let engine = match engine_path() {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("kith: error: cannot find where kith is installed: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let asked = match search(&args, &engine) {
+        Searched::Done(code) => return code,
+        Searched::Asked => true,
+        Searched::NotAsked => false,
+    };
+    hand_over(&engine, &args, asked)
+}
+
+/// `kith-engine` next to this executable (symbolic links resolved).
+pub fn engine_path() -> std::io::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    Ok(exe.with_file_name(format!("{ENGINE}{}", std::env::consts::EXE_SUFFIX)))
+}
+
+enum Searched {
+    /// Answered by the watcher (or refused: a query error, dates the wrong way round).
+    Done(ExitCode),
+    /// A search the watcher did not answer: the engine need not ask it again.
+    Asked,
+    /// Not a search the front answers.
+    NotAsked,
+}
+
+/// A search without `--contact`, asked of a running watcher. Anything the front cannot read
+/// (clap errors, `--help`, a bad config) is left to the engine, which reports it.
+fn search(args: &[OsString], engine: &Path) -> Searched {
+    let Ok(cli) = Cli::try_parse_from(args) else {
+        return Searched::NotAsked;
+    };
+    if cli.asked_watcher {
+        return Searched::NotAsked;
+    }
+    let (flags, action) = cli.into_parts();
+    let Action::Search {
+        search,
+        contact: None,
+        json,
+        ..
+    } = action
+    else {
+        return Searched::NotAsked;
+    };
+    // As the engine does: a search never reads the date unless given one.
+    let today = flags.today.unwrap_or(Date::ZERO);
+    let Ok(cwd) = std::env::current_dir() else {
+        return Searched::NotAsked;
+    };
+    let Ok(config) = Config::load(&flags, &cwd, today) else {
+        return Searched::NotAsked;
+    };
+    match commands::search::through_watcher(&config, &search, json, engine) {
+        Some(Ok(code)) => Searched::Done(code),
+        Some(Err(e)) => Searched::Done(commands::failed(&e)),
+        None => Searched::Asked,
+    }
+}
+
+/// Runs the engine with this process's arguments (and `--asked-watcher` first when the
+/// watcher has just been asked); returns only when it cannot be run.
+fn hand_over(engine: &Path, args: &[OsString], asked: bool) -> ExitCode {
+    let mut cmd = std::process::Command::new(engine);
+    if asked {
+        cmd.arg(format!("--{ASKED_WATCHER}"));
+    }
+    cmd.args(args.iter().skip(1));
+    #[cfg(unix)]
+    let err = {
+        use std::os::unix::process::CommandExt as _;
+        // The engine names itself as it was called (usage lines say `kith`).
+        cmd.arg0(
+            args.first()
+                .map_or_else(|| OsString::from("kith"), Clone::clone),
+        );
+        cmd.exec()
+    };
+    #[cfg(not(unix))]
+    let err = match cmd.status() {
+        Ok(status) => {
+            return ExitCode::from(
+                status
+                    .code()
+                    .and_then(|c| u8::try_from(c).ok())
+                    .unwrap_or(1),
+            );
+        }
+        Err(e) => e,
+    };
+    eprintln!(
+        "kith: error: cannot run {}: {err}\n  \
+         (kith hands its commands to {ENGINE}, installed next to it: `cargo install --path .` \
+         installs both, `cargo build --release` builds both)",
+        engine.display()
+    );
+    ExitCode::from(1)
+}
