@@ -77,7 +77,7 @@ fn search(args: &[OsString], engine: &Path) -> Searched {
     let Ok(cwd) = std::env::current_dir() else {
         return Searched::NotAsked;
     };
-    let Ok(config) = Config::load(&flags, &cwd, today) else {
+    let Ok(config) = Config::load_for_search(&flags, &cwd, today) else {
         return Searched::NotAsked;
     };
     match commands::search::through_watcher(&config, &search, json, engine) {
