@@ -154,16 +154,16 @@ fn show(
     }
     if !config.quiet {
         let shown = hits.len();
-        if total == 0 {
-            eprintln!("kith: no conversation matches");
+        let line = if total == 0 {
+            "kith: no conversation matches\n".to_string()
         } else if shown < total {
-            eprintln!("kith: {shown} of {total} matches (--limit N shows more)");
+            format!("kith: {shown} of {total} matches (--limit N shows more)\n")
         } else {
-            eprintln!(
-                "kith: {total} {}",
-                if total == 1 { "match" } else { "matches" }
-            );
-        }
+            let noun = if total == 1 { "match" } else { "matches" };
+            format!("kith: {total} {noun}\n")
+        };
+        // One write (stderr is unbuffered: `eprintln!` writes each piece of its format).
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     }
     Ok(ExitCode::SUCCESS)
 }
