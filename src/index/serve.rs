@@ -442,9 +442,47 @@ mod unix {
         let mut request = serde_json::to_vec(&request).ok()?;
         request.push(b'\n');
         (&stream).write_all(&request).ok()?;
-        let mut line = String::new();
-        BufReader::new(&stream).read_line(&mut line).ok()?;
-        super::hits(serde_json::from_str(&line).ok()?)
+        let line = read_answer(&stream)?;
+        super::hits(serde_json::from_slice(&line).ok()?)
+    }
+
+    /// How long a reader polls for the answer (yielding the processor between looks) before
+    /// it sleeps on the socket.
+    pub(super) const POLL: std::time::Duration = std::time::Duration::from_millis(5);
+
+    /// The answer's line. For its first [`POLL`] the reader looks and yields instead of
+    /// sleeping: an answer takes about half a millisecond, and a processor that went idle
+    /// meanwhile takes long to wake on a virtual machine (polling made the whole search
+    /// 0.2–0.4 ms faster on the benchmark machine). Yielding, not spinning, so that the
+    /// watcher gets the processor if it is woken on this one.
+    pub(super) fn read_answer(stream: &UnixStream) -> Option<Vec<u8>> {
+        let mut line = Vec::with_capacity(8192);
+        let mut chunk = [0u8; 8192];
+        let started = std::time::Instant::now();
+        stream.set_nonblocking(true).ok()?;
+        let mut polling = true;
+        loop {
+            match (&*stream).read(&mut chunk) {
+                Ok(0) => return None,
+                Ok(n) => {
+                    line.extend_from_slice(&chunk[..n]);
+                    if line.last() == Some(&b'\n') {
+                        return Some(line);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && polling => {
+                    if started.elapsed() < POLL {
+                        std::thread::yield_now();
+                    } else {
+                        // Asleep from now on, until PATIENCE runs out.
+                        polling = false;
+                        stream.set_nonblocking(false).ok()?;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
     }
 }
 
@@ -703,6 +741,28 @@ mod tests {
         drop(server);
         assert!(!socket_path(&index_dir).exists());
         assert!(ask(&config, &berlin).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_answer_is_read_whole_however_late_and_in_however_many_pieces() {
+        use std::io::Write as _;
+        let (ours, mut theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        ours.set_read_timeout(Some(PATIENCE)).unwrap();
+        let writer = std::thread::spawn(move || {
+            theirs.write_all(b"{\"query\":").unwrap();
+            // Past the polling: the rest comes while the reader sleeps on the socket.
+            std::thread::sleep(unix::POLL * 3);
+            theirs.write_all(b"\"late\"}\n").unwrap();
+            theirs
+        });
+        let line = unix::read_answer(&ours);
+        assert_eq!(line.as_deref(), Some(&b"{\"query\":\"late\"}\n"[..]));
+        // A line cut short by the watcher closing its end is no answer.
+        let mut theirs = writer.join().unwrap();
+        theirs.write_all(b"{\"query\"").unwrap();
+        drop(theirs);
+        assert_eq!(unix::read_answer(&ours), None);
     }
 
     #[cfg(unix)]
