@@ -149,30 +149,63 @@ def run_once(argv: list[str], stderr_file) -> tuple[float, int, int]:
     return ns / 1e6, rss, code
 
 
+def skipped(cmd: Command) -> str:
+    """Why `cmd` cannot run here ("" when it can)."""
+    if not cmd.argv:
+        return cmd.note or "skipped"
+    if shutil.which(cmd.argv[0]) is None and not os.access(cmd.argv[0], os.X_OK):
+        return f"skipped: {cmd.argv[0]} not found"
+    return ""
+
+
+def run_into(res: Result, i: int, err, warm_up: bool) -> None:
+    """Runs `res.cmd` once (its `before` hook first) and records the run unless `warm_up`."""
+    cmd = res.cmd
+    if cmd.before:
+        cmd.before(i)
+    ms, rss, code = run_once(cmd.argv, err)
+    if code not in cmd.ok_codes:
+        err.seek(0)
+        res.stderr_tail = err.read()[-800:].decode("utf-8", "replace").strip()
+    if warm_up:
+        return
+    res.wall_ms.append(ms)
+    res.rss_kib.append(rss)
+    res.codes.add(code)
+
+
 def measure(cmd: Command, runs: int) -> Result:
     res = Result(cmd)
-    if not cmd.argv:
-        res.skipped = cmd.note or "skipped"
-        return res
-    if shutil.which(cmd.argv[0]) is None and not os.access(cmd.argv[0], os.X_OK):
-        res.skipped = f"skipped: {cmd.argv[0]} not found"
+    res.skipped = skipped(cmd)
+    if res.skipped:
         return res
     with tempfile.TemporaryFile() as err:
         for i in range(runs + 1):
-            if cmd.before:
-                cmd.before(i)
-            ms, rss, code = run_once(cmd.argv, err)
-            if code not in cmd.ok_codes:
-                err.seek(0)
-                res.stderr_tail = err.read()[-800:].decode("utf-8", "replace").strip()
-            if i == 0:
-                continue  # warm-up
-            res.wall_ms.append(ms)
-            res.rss_kib.append(rss)
-            res.codes.add(code)
+            run_into(res, i, err, warm_up=i == 0)
     if cmd.after:
         cmd.after()
     return res
+
+
+def measure_rounds(cmds: list[Command], runs: int) -> list[Result]:
+    """`measure` for several commands at once: one warm-up each, then `runs` rounds in which
+    each runs once, the order turning by one every round. A machine that gets faster or
+    slower during the measurement then moves them all alike, which is what a ratio of their
+    medians needs (measured one after the other, a minute apart, they drifted by up to 30%)."""
+    results = [Result(c) for c in cmds]
+    live = []
+    for res in results:
+        res.skipped = skipped(res.cmd)
+        if not res.skipped:
+            live.append(res)
+    with tempfile.TemporaryFile() as err:
+        for i in range(runs + 1):
+            for k in range(len(live)):
+                run_into(live[(i + k) % len(live)], i, err, warm_up=i == 0)
+    for res in live:
+        if res.cmd.after:
+            res.cmd.after()
+    return results
 
 
 def vault_size(vault: str) -> tuple[int, int, int]:
@@ -323,12 +356,14 @@ def bench_watch(args: argparse.Namespace) -> list[str]:
         busy_rss = rss_mib()
         time.sleep(5)
         after_rss = rss_mib()
-        kith_search = measure(Command("kith search berlin (watcher running)",
-                                      base + ["search", "berlin"]), args.runs)
-        rg_search = measure(Command("rg -i -w berlin", rg_argv, ok_codes=(0, 1)), args.runs)
-        # The least any command costs through this harness: no search can beat it, so
-        # rg's time over it is the most any speed-up against rg can be on this machine.
-        empty = measure(Command("true", ["true"]), args.runs)
+        # Interleaved, so that the ratio compares runs made in the same minute. `true` is the
+        # least any command costs through this harness: no search can beat it, so rg's time
+        # over it is the most any speed-up against rg can be on this machine.
+        kith_search, rg_search, empty = measure_rounds([
+            Command("kith search berlin (watcher running)", base + ["search", "berlin"]),
+            Command("rg -i -w berlin", rg_argv, ok_codes=(0, 1)),
+            Command("true", ["true"]),
+        ], args.runs)
         ks = statistics.median(kith_search.wall_ms)
         floor = statistics.median(empty.wall_ms)
         out.append("")

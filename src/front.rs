@@ -38,10 +38,20 @@ pub fn run() -> ExitCode {
     hand_over(&engine, &args, asked)
 }
 
-/// `kith-engine` next to this executable (symbolic links resolved).
+/// `kith-engine` next to this executable: next to the path it was started by, else next to
+/// the file that path leads to (a `kith` reached through a symbolic link; Linux resolves
+/// links in `current_exe` already, macOS does not).
 pub fn engine_path() -> std::io::Result<PathBuf> {
+    let name = format!("{ENGINE}{}", std::env::consts::EXE_SUFFIX);
     let exe = std::env::current_exe()?;
-    Ok(exe.with_file_name(format!("{ENGINE}{}", std::env::consts::EXE_SUFFIX)))
+    let beside = exe.with_file_name(&name);
+    if beside.exists() {
+        return Ok(beside);
+    }
+    match std::fs::canonicalize(&exe) {
+        Ok(real) if real != exe => Ok(real.with_file_name(&name)),
+        _ => Ok(beside),
+    }
 }
 
 enum Searched {
