@@ -10,11 +10,9 @@
 //! compiler has no `libgcc_eh.a` (or the target is another), nothing changes.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-env-changed=CC");
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     let static_crt = var("CARGO_CFG_TARGET_FEATURE")
         .split(',')
@@ -26,8 +24,17 @@ fn main() {
     {
         return;
     }
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let Ok(out) = Command::new(cc)
+    // The C compiler as the cc crate finds it for the target (CC, CC_<target>, TARGET_CC,
+    // "ccache gcc" and the like), which is what links the program unless a linker is set.
+    let Ok(compiler) = cc::Build::new()
+        .cargo_metadata(false)
+        .cargo_warnings(false)
+        .try_get_compiler()
+    else {
+        return;
+    };
+    let Ok(out) = compiler
+        .to_command()
         .arg("-print-file-name=libgcc_eh.a")
         .output()
     else {
@@ -41,6 +48,8 @@ fn main() {
     ) else {
         return;
     };
+    // Looked at again if the compiler is upgraded and the library moves.
+    println!("cargo:rerun-if-changed={}", path.display());
     println!("cargo:rustc-link-search=native={}", dir.display());
     println!("cargo:rustc-link-lib=static:-bundle=gcc_eh");
 }

@@ -16,20 +16,28 @@ use jiff::civil::Date;
 use crate::cli::{ASKED_WATCHER, Cli};
 use crate::commands::{self, Action};
 use crate::config::Config;
+use crate::index::serve::Asked;
 
 /// The executable that runs every command, installed next to `kith`.
 pub const ENGINE: &str = "kith-engine";
 
+/// Set in the environment of the engine the front hands over to. A front that finds it set
+/// was itself run as the engine (a `kith-engine` that is a copy of, or a link to, `kith`):
+/// it stops there instead of handing the command on to itself forever.
+const HANDED_OVER: &str = "KITH_HANDED_OVER";
+
 /// The front's `main`.
 pub fn run() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
-    let engine = match engine_path() {
-        Ok(engine) => engine,
-        Err(e) => {
-            eprintln!("kith: error: cannot find where kith is installed: {e}");
-            return ExitCode::from(1);
-        }
-    };
+    if std::env::var_os(HANDED_OVER).is_some() {
+        eprintln!(
+            "kith: error: {} is not kith's engine: it is kith itself (a copy or a link?); \
+             install both with `cargo install --path .`",
+            std::env::current_exe().map_or_else(|_| ENGINE.into(), |p| p.display().to_string())
+        );
+        return ExitCode::from(1);
+    }
+    let engine = engine_path();
     let asked = match search(&args, &engine) {
         Searched::Done(code) => return code,
         Searched::Asked => true,
@@ -38,26 +46,29 @@ pub fn run() -> ExitCode {
     hand_over(&engine, &args, asked)
 }
 
-/// `kith-engine` next to this executable: next to the path it was started by, else next to
-/// the file that path leads to (a `kith` reached through a symbolic link; Linux resolves
-/// links in `current_exe` already, macOS does not).
-pub fn engine_path() -> std::io::Result<PathBuf> {
+/// `kith-engine` next to this executable. Where the system names the executable by the path
+/// it was started by (macOS), and the engine is not there, next to the file that path leads to
+/// (a `kith` reached through a symbolic link; Linux gives that file already). When the
+/// executable cannot be known (Linux without `/proc`), `kith-engine` as found on `PATH`.
+pub fn engine_path() -> PathBuf {
     let name = format!("{ENGINE}{}", std::env::consts::EXE_SUFFIX);
-    let exe = std::env::current_exe()?;
+    let Ok(exe) = std::env::current_exe() else {
+        return PathBuf::from(name);
+    };
     let beside = exe.with_file_name(&name);
     if beside.exists() {
-        return Ok(beside);
+        return beside;
     }
     match std::fs::canonicalize(&exe) {
-        Ok(real) if real != exe => Ok(real.with_file_name(&name)),
-        _ => Ok(beside),
+        Ok(real) if real != exe => real.with_file_name(&name),
+        _ => beside,
     }
 }
 
 enum Searched {
     /// Answered by the watcher (or refused: a query error, dates the wrong way round).
     Done(ExitCode),
-    /// A search the watcher did not answer: the engine need not ask it again.
+    /// A search a watcher took and did not answer in time: the engine need not ask again.
     Asked,
     /// Not a search the front answers.
     NotAsked,
@@ -91,9 +102,13 @@ fn search(args: &[OsString], engine: &Path) -> Searched {
         return Searched::NotAsked;
     };
     match commands::search::through_watcher(&config, &search, json, engine) {
-        Some(Ok(code)) => Searched::Done(code),
-        Some(Err(e)) => Searched::Done(commands::failed(&e)),
-        None => Searched::Asked,
+        Ok(Ok(code)) => Searched::Done(code),
+        Ok(Err(e)) => Searched::Done(commands::failed(&e)),
+        // A watcher that took the request and said nothing: the engine need not wait again.
+        Err(Asked::Silent) => Searched::Asked,
+        // None, or one that declined: the engine (whose own identity may be the watcher's,
+        // when `kith-engine` is a wrapper script) asks for itself.
+        Err(_) => Searched::NotAsked,
     }
 }
 
@@ -101,6 +116,7 @@ fn search(args: &[OsString], engine: &Path) -> Searched {
 /// watcher has just been asked); returns only when it cannot be run.
 fn hand_over(engine: &Path, args: &[OsString], asked: bool) -> ExitCode {
     let mut cmd = std::process::Command::new(engine);
+    cmd.env(HANDED_OVER, "1");
     if asked {
         cmd.arg(format!("--{ASKED_WATCHER}"));
     }

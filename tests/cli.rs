@@ -2392,3 +2392,28 @@ fn kith_without_its_engine_says_where_it_looked_and_how_to_install_both() {
         );
     }
 }
+
+#[test]
+fn a_kith_engine_that_is_kith_itself_is_refused_not_run_forever() {
+    let v = TestVault::new();
+    v.file("People/Ada Lovelace.md", &lines(&["---", "tier: A", "---"]));
+    let (front, engine) = common::install(&v.scratch().join("bin"), false);
+    std::fs::copy(env!("CARGO_BIN_EXE_kith"), &engine).expect("copy kith as kith-engine");
+    for args in [&["due"][..], &["search", "ada"]] {
+        let run = Run::from(
+            common::bin_at(&front, v.scratch())
+                .arg("--vault")
+                .arg(v.root())
+                .args(["--today", TODAY])
+                .args(args)
+                .timeout(Duration::from_secs(20)),
+        )
+        .code(1);
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+        assert!(
+            run.stderr
+                .contains("is not kith's engine: it is kith itself"),
+            "{args:?}: {run:?}"
+        );
+    }
+}

@@ -550,6 +550,34 @@ fn the_front_answers_from_its_own_engines_watcher_without_running_an_engine() {
 }
 
 #[test]
+#[cfg(unix)]
+fn an_engine_behind_a_wrapper_script_still_gets_the_watchers_answer() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let v = vault();
+    // A packager's wrapper: `kith-engine` is a script running the real engine. The front's
+    // identity check fails on the script, so the engine must ask for itself.
+    let (front, engine) = common::install(&v.scratch().join("bin"), false);
+    std::fs::write(
+        &engine,
+        format!(
+            "#!/bin/sh\nexec '{}' \"$@\"\n",
+            env!("CARGO_BIN_EXE_kith-engine")
+        ),
+    )
+    .expect("write the wrapper");
+    std::fs::set_permissions(&engine, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let w = Watcher::start(&v);
+    let run = search_with(&v, &front, "engines").ok();
+    assert!(run.stdout.contains("Engines"), "{run:?}");
+    assert!(
+        run.stderr.contains("kith: answered by kith watch in "),
+        "{run:?}"
+    );
+    assert_eq!(w.stop("-INT"), Some(0));
+}
+
+#[test]
+#[cfg(unix)]
 fn the_engine_asks_the_watcher_unless_the_front_just_did() {
     let v = vault();
     let w = Watcher::start(&v);

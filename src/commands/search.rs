@@ -83,19 +83,21 @@ pub fn run(
 }
 
 /// The `kith` front's search: answered by a running watcher started from `engine` (the
-/// executable the front hands everything else to), or `None` when none answers.
+/// executable the front hands everything else to), or why not.
 pub fn through_watcher(
     config: &Config,
     q: &Search,
     json: bool,
     engine: &std::path::Path,
-) -> Option<anyhow::Result<ExitCode>> {
+) -> Result<anyhow::Result<ExitCode>, index::serve::Asked> {
     if let Err(e) = check_dates(q) {
-        return Some(Err(e));
+        return Ok(Err(e));
     }
     let started = std::time::Instant::now();
-    let answer = index::serve::ask_for(config, q, engine)?;
-    Some(answered(config, q, json, answer, started))
+    match index::serve::ask_for(config, q, engine) {
+        index::serve::Asked::Answer(answer) => Ok(answered(config, q, json, answer, started)),
+        not => Err(not),
+    }
 }
 
 fn check_dates(q: &Search) -> anyhow::Result<()> {

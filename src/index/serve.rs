@@ -185,6 +185,29 @@ impl WireHit {
 /// reader then searches itself).
 pub type Answered = Option<Result<(usize, Vec<Hit>), QueryError>>;
 
+/// What came of asking the watcher (the front's view: it tells the engine whether to ask
+/// again).
+#[derive(Debug)]
+pub enum Asked {
+    /// Its answer: the hits, or the query's error.
+    Answer(Result<(usize, Vec<Hit>), QueryError>),
+    /// No watcher to ask, or one that declined (another build, config or index state): the
+    /// engine, a file of its own, may still be answered.
+    Declined,
+    /// A watcher took the request and did not answer in time (stopped, or busy): asking
+    /// again would only wait again.
+    Silent,
+}
+
+impl Asked {
+    fn answered(self) -> Answered {
+        match self {
+            Asked::Answer(answer) => Some(answer),
+            Asked::Declined | Asked::Silent => None,
+        }
+    }
+}
+
 fn hits(answer: Answer) -> Answered {
     match answer {
         Answer::Hits { total, hits } => {
@@ -421,29 +444,39 @@ mod unix {
 
     /// Asks a running watcher for `q`'s hits. `None`: no watcher answered (search yourself).
     pub fn ask(config: &Config, q: &Search) -> Answered {
-        ask_as(config, q, super::this_build())
+        ask_as(config, q, super::this_build()).answered()
     }
 
     /// [`ask`] on behalf of the executable at `engine`: answered only by a watcher started
     /// from that file (the `kith` front asks for the `kith-engine` it would run).
-    pub fn ask_for(config: &Config, q: &Search, engine: &Path) -> Answered {
+    pub fn ask_for(config: &Config, q: &Search, engine: &Path) -> Asked {
         ask_as(config, q, super::build_of(engine))
     }
 
-    fn ask_as(config: &Config, q: &Search, build: Build) -> Answered {
+    fn ask_as(config: &Config, q: &Search, build: Build) -> Asked {
         if q.contact.is_some() || build == Build::default() {
-            return None;
+            return Asked::Declined;
         }
-        let dir = crate::index::index_dir(config).ok()?;
-        let stream = connect(&super::socket_path(&dir))?;
-        stream.set_read_timeout(Some(PATIENCE)).ok()?;
-        stream.set_write_timeout(Some(PATIENCE)).ok()?;
-        let request = Request::new(q, crate::index::config_hash(config), build);
-        let mut request = serde_json::to_vec(&request).ok()?;
-        request.push(b'\n');
-        (&stream).write_all(&request).ok()?;
-        let line = read_answer(&stream)?;
-        super::hits(serde_json::from_slice(&line).ok()?)
+        let sent = || {
+            let dir = crate::index::index_dir(config).ok()?;
+            let stream = connect(&super::socket_path(&dir))?;
+            stream.set_write_timeout(Some(PATIENCE)).ok()?;
+            let request = Request::new(q, crate::index::config_hash(config), build);
+            let mut request = serde_json::to_vec(&request).ok()?;
+            request.push(b'\n');
+            (&stream).write_all(&request).ok()?;
+            Some(stream)
+        };
+        let Some(stream) = sent() else {
+            return Asked::Declined;
+        };
+        let Some(line) = read_answer(&stream) else {
+            return Asked::Silent;
+        };
+        match serde_json::from_slice(&line).ok().and_then(super::hits) {
+            Some(answer) => Asked::Answer(answer),
+            None => Asked::Declined,
+        }
     }
 
     /// How long a reader polls for the answer (yielding the processor between looks) before
@@ -455,13 +488,23 @@ mod unix {
     /// meanwhile takes long to wake on a virtual machine (polling made the whole search
     /// 0.2–0.4 ms faster on the benchmark machine). Yielding, not spinning, so that the
     /// watcher gets the processor if it is woken on this one.
+    /// Then it sleeps on the socket until [`PATIENCE`] has passed in all, however the answer
+    /// trickles in. `None`: no whole line in time.
     pub(super) fn read_answer(stream: &UnixStream) -> Option<Vec<u8>> {
         let mut line = Vec::with_capacity(8192);
         let mut chunk = [0u8; 8192];
         let started = std::time::Instant::now();
+        let deadline = started + POLL + PATIENCE;
         stream.set_nonblocking(true).ok()?;
         let mut polling = true;
         loop {
+            if !polling {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    return None;
+                }
+                stream.set_read_timeout(Some(left)).ok()?;
+            }
             match (&*stream).read(&mut chunk) {
                 Ok(0) => return None,
                 Ok(n) => {
@@ -474,7 +517,6 @@ mod unix {
                     if started.elapsed() < POLL {
                         std::thread::yield_now();
                     } else {
-                        // Asleep from now on, until PATIENCE runs out.
                         polling = false;
                         stream.set_nonblocking(false).ok()?;
                     }
@@ -510,8 +552,8 @@ mod elsewhere {
         None
     }
 
-    pub fn ask_for(_: &Config, _: &Search, _: &Path) -> Answered {
-        None
+    pub fn ask_for(_: &Config, _: &Search, _: &Path) -> Asked {
+        Asked::Declined
     }
 }
 
@@ -763,6 +805,35 @@ mod tests {
         theirs.write_all(b"{\"query\"").unwrap();
         drop(theirs);
         assert_eq!(unix::read_answer(&ours), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_answer_trickling_in_is_given_up_on_after_the_patience_in_all() {
+        use std::io::Write as _;
+        let (ours, mut theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        // A byte every 100 ms, never a whole line: each read alone is well within PATIENCE
+        // (for 3 s at most: a reader that never gives up then fails the test, not hangs it).
+        let writer = std::thread::spawn(move || {
+            for _ in 0..30 {
+                if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                if theirs.write_all(b"x").is_err() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        });
+        let started = std::time::Instant::now();
+        assert_eq!(unix::read_answer(&ours), None);
+        let took = started.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        writer.join().unwrap();
+        assert!(took >= PATIENCE, "gave up after {took:?}");
+        assert!(took < PATIENCE * 3, "still reading after {took:?}");
     }
 
     #[cfg(unix)]
