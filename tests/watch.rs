@@ -551,6 +551,31 @@ fn the_front_answers_from_its_own_engines_watcher_without_running_an_engine() {
 
 #[test]
 #[cfg(unix)]
+fn a_search_the_front_answers_into_a_closed_pipe_is_not_an_error() {
+    let v = vault();
+    let w = Watcher::start(&v);
+    for args in [&["search", "engines"][..], &["search", "engines", "--json"]] {
+        let mut cmd = command(&v);
+        cmd.args(["--today", TODAY, "-v"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn kith");
+        drop(child.stdout.take()); // `kith search engines | head -0`
+        let out = child.wait_with_output().expect("wait for kith");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("answered by kith watch"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+    }
+    assert_eq!(w.stop("-INT"), Some(0));
+}
+
+#[test]
+#[cfg(unix)]
 fn an_engine_behind_a_wrapper_script_still_gets_the_watchers_answer() {
     use std::os::unix::fs::PermissionsExt as _;
     let v = vault();
