@@ -93,12 +93,11 @@ fn search(args: &[OsString], engine: &Path) -> Searched {
     else {
         return Searched::NotAsked;
     };
-    // As the engine does: a search never reads the date unless given one.
-    let today = flags.today.unwrap_or(Date::ZERO);
     let Ok(cwd) = std::env::current_dir() else {
         return Searched::NotAsked;
     };
-    let Ok(config) = Config::load_for_search(&flags, &cwd, today) else {
+    // As the engine does: a search never reads the local date (`--today` still wins).
+    let Ok(config) = Config::load_for_search(&flags, &cwd, Date::ZERO) else {
         return Searched::NotAsked;
     };
     match commands::search::through_watcher(&config, &search, json, engine) {

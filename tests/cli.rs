@@ -2372,14 +2372,7 @@ fn kith_without_its_engine_says_where_it_looked_and_how_to_install_both() {
     let (front, engine) = common::install(&v.scratch().join("bin"), false);
     // Every command, a search with no watcher to answer it included.
     for args in [&["due"][..], &["search", "ada"], &["--version"]] {
-        let run = Run::from(
-            common::bin_at(&front, v.scratch())
-                .arg("--vault")
-                .arg(v.root())
-                .args(["--today", TODAY])
-                .args(args),
-        )
-        .code(1);
+        let run = v.kith_at(&front, args).code(1);
         assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
         assert!(
             run.stderr
@@ -2400,15 +2393,7 @@ fn a_kith_engine_that_is_kith_itself_is_refused_not_run_forever() {
     let (front, engine) = common::install(&v.scratch().join("bin"), false);
     std::fs::copy(env!("CARGO_BIN_EXE_kith"), &engine).expect("copy kith as kith-engine");
     for args in [&["due"][..], &["search", "ada"]] {
-        let run = Run::from(
-            common::bin_at(&front, v.scratch())
-                .arg("--vault")
-                .arg(v.root())
-                .args(["--today", TODAY])
-                .args(args)
-                .timeout(Duration::from_secs(20)),
-        )
-        .code(1);
+        let run = v.kith_at(&front, args).code(1);
         assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
         assert!(
             run.stderr

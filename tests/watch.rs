@@ -490,12 +490,7 @@ fn the_watcher_answers_searches_as_the_index_would() {
 
 /// `kith -v search word` run from the executable at `exe`.
 fn search_with(v: &TestVault, exe: &std::path::Path, word: &str) -> common::Run {
-    common::Run::from(
-        common::bin_at(exe, v.scratch())
-            .arg("--vault")
-            .arg(v.root())
-            .args(["--today", TODAY, "-v", "search", word]),
-    )
+    v.kith_at(exe, &["-v", "search", word])
 }
 
 #[test]
@@ -520,13 +515,7 @@ fn the_front_answers_from_its_own_engines_watcher_without_running_an_engine() {
         alone.stderr.contains("kith: answered by kith watch in "),
         "{alone:?}"
     );
-    let due = common::Run::from(
-        common::bin_at(&front, v.scratch())
-            .arg("--vault")
-            .arg(v.root())
-            .args(["--today", TODAY, "due"]),
-    )
-    .code(1);
+    let due = v.kith_at(&front, &["due"]).code(1);
     assert!(due.stderr.contains("cannot run"), "{due:?}");
     assert!(
         due.stderr.contains(&engine.display().to_string()),
@@ -615,20 +604,9 @@ fn the_engine_asks_the_watcher_unless_the_front_just_did() {
         "{direct:?}"
     );
     // Handed a search the front asked for in vain, it does not ask again.
-    let handed = common::Run::from(
-        common::bin_at(engine, v.scratch())
-            .arg("--vault")
-            .arg(v.root())
-            .args([
-                "--asked-watcher",
-                "--today",
-                TODAY,
-                "-v",
-                "search",
-                "engines",
-            ]),
-    )
-    .ok();
+    let handed = v
+        .kith_at(engine, &["--asked-watcher", "-v", "search", "engines"])
+        .ok();
     assert!(
         !handed.stderr.contains("answered by kith watch"),
         "{handed:?}"

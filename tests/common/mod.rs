@@ -193,6 +193,15 @@ impl TestVault {
         self.kith_on(TODAY, args)
     }
 
+    /// [`TestVault::kith`] run from the executable at `exe` (an installed copy of `kith`, or
+    /// `kith-engine`), stopped after 20 s should it never end.
+    pub fn kith_at(&self, exe: &Path, args: &[&str]) -> Run {
+        let mut cmd = bin_at(exe, self.scratch());
+        cmd.arg("--vault").arg(&self.root).args(["--today", TODAY]);
+        cmd.args(args).timeout(std::time::Duration::from_secs(20));
+        Run::from(&mut cmd)
+    }
+
     /// `kith due --json` on `today`, which must succeed.
     #[track_caller]
     pub fn due_on(&self, today: &str) -> Value {
