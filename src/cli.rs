@@ -34,17 +34,9 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
 
-    /// Set by the `kith` front when it hands over a search it has asked the watcher for
-    /// (so that the engine does not ask again)
-    #[arg(long = ASKED_WATCHER, global = true, hide = true)]
-    pub asked_watcher: bool,
-
     #[command(subcommand)]
     pub command: Command,
 }
-
-/// The hidden flag the `kith` front passes with a search it could not get answered.
-pub const ASKED_WATCHER: &str = "asked-watcher";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
@@ -215,7 +207,6 @@ impl Cli {
                 },
                 contact,
                 json,
-                ask_watcher: !self.asked_watcher,
             },
             Command::Who { topic, limit, json } => Action::Who {
                 topic: topic.join(" "),

@@ -69,7 +69,7 @@ pub struct Config {
     /// Where `kith log` appends (a later part).
     pub log_heading: String,
     /// The `ignore` globs (relative to the root, `*` does not cross `/`).
-    pub ignore: Ignore,
+    pub ignore: GlobSet,
     /// The index folder from the config, if set (a later part).
     pub index_dir: Option<PathBuf>,
     /// The scheduling rules.
@@ -286,14 +286,17 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
         })?;
         rules.default_tier = tier.name.clone();
     }
-    let mut ignore = Ignore::default();
+    let mut ignore = GlobSetBuilder::new();
     for pattern in raw.ignore.unwrap_or_default() {
         let glob = globset::GlobBuilder::new(pattern.get_ref().trim_start_matches("./"))
             .literal_separator(true)
             .build()
             .map_err(|e| at.error(Some(pattern.span()), "ignore", &e.kind().to_string()))?;
-        ignore.globs.push(glob);
+        ignore.add(glob);
     }
+    let ignore = ignore
+        .build()
+        .map_err(|e| at.error(None, "ignore", &e.to_string()))?;
     if let Some(c) = raw.contacts {
         if let Some(folders) = c.folders {
             rules.contacts.folders = folders
@@ -432,47 +435,12 @@ fn header_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
     best.map(|b| b..b + 1)
 }
 
-/// The `ignore` globs, read and checked with the config and compiled into one matcher
-/// (a regular expression) by [`Config::load`], or when first matched.
-/// [`Config::load_for_search`] does not compile them: the `kith` front never walks the vault,
-/// and leaving the regex engine out of it makes it start faster.
-#[derive(Debug, Clone, Default)]
-pub struct Ignore {
-    globs: Vec<globset::Glob>,
-    set: std::sync::OnceLock<GlobSet>,
-}
-
-impl Ignore {
-    pub fn is_empty(&self) -> bool {
-        self.globs.is_empty()
-    }
-
-    /// Whether `path` (relative to the root, with `/`) is ignored.
-    pub fn is_match(&self, path: impl AsRef<Path>) -> bool {
-        // Compiled by `Config::load`, which reports a failure; from elsewhere a set that
-        // cannot be compiled matches nothing.
-        self.compiled().is_ok_and(|set| set.is_match(path))
-    }
-
-    fn compiled(&self) -> Result<&GlobSet, globset::Error> {
-        if let Some(set) = self.set.get() {
-            return Ok(set);
-        }
-        let mut builder = GlobSetBuilder::new();
-        for glob in &self.globs {
-            builder.add(glob.clone());
-        }
-        let set = builder.build()?;
-        Ok(self.set.get_or_init(|| set))
-    }
-}
-
 /// The parts of a config that come from `kith.toml`.
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     pub due_note: String,
     pub log_heading: String,
-    pub ignore: Ignore,
+    pub ignore: GlobSet,
     pub index_dir: Option<PathBuf>,
     pub rules: Rules,
 }
@@ -482,7 +450,7 @@ impl Default for ConfigFile {
         Self {
             due_note: "Due this week.md".to_string(),
             log_heading: "Log".to_string(),
-            ignore: Ignore::default(),
+            ignore: GlobSet::empty(),
             index_dir: None,
             rules: Rules::default(),
         }
@@ -493,23 +461,6 @@ impl Config {
     /// Resolves flags, the vault and its `kith.toml` into one config. `today` is the local
     /// date, used when `--today` is not given.
     pub fn load(flags: &Flags, cwd: &Path, today: Date) -> Result<Config, UsageError> {
-        let config = Config::load_for_search(flags, cwd, today)?;
-        if let Err(e) = config.ignore.compiled() {
-            let file = config
-                .config_file
-                .as_deref()
-                .unwrap_or(Path::new(CONFIG_FILE));
-            return Err(UsageError(format!(
-                "{}: invalid config: key `ignore`: {e}",
-                file.display()
-            )));
-        }
-        Ok(config)
-    }
-
-    /// [`Config::load`] without compiling the `ignore` globs (the `kith` front's: it only
-    /// asks the watcher, which answers only for the same config, one `load` accepted).
-    pub fn load_for_search(flags: &Flags, cwd: &Path, today: Date) -> Result<Config, UsageError> {
         let vault = discover_vault(flags.vault.as_deref(), cwd)?;
         let path = vault.join(CONFIG_FILE);
         let (file, config_file, config_bytes) = match std::fs::read(&path) {

@@ -4,9 +4,8 @@
 //! [`core`] turns each note into values (properties, interactions, links, tasks, problems),
 //! builds the [`core::model::Vault`] of contacts, schedules the week
 //! ([`core::schedule`]) and renders it ([`core::render`]); [`write`] is the one way kith
-//! writes a file. [`commands`] glue a [`config::Config`] to both halves; the `kith-engine`
-//! binary only parses arguments and turns results into exit codes. The `kith` binary is the
-//! [`front`]: it answers searches from a running watcher and hands the rest to the engine.
+//! writes a file. [`commands`] glue a [`config::Config`] to both halves; the `kith` binary
+//! only parses arguments and turns results into exit codes.
 //!
 //! The [`index`] keeps, outside the vault, a tantivy index of every interaction and contact
 //! with the vault model beside it: commands ask it for a fresh model (it stats every note and
@@ -16,7 +15,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
-pub mod front;
 pub mod index;
 pub mod vault;
 pub mod write;

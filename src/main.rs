@@ -1,7 +1,15 @@
-//! `kith`, the front: answers searches from a running `kith watch` and hands everything else
-//! to `kith-engine` (see [`kith::front`]). No mimalloc here: the system allocator starts faster
-//! and the front allocates little.
+//! `kith`: parses the command line, runs the command and turns the result into an exit code.
+//! Errors are printed once, with their causes.
 
-fn main() -> std::process::ExitCode {
-    kith::front::run()
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let (flags, action) = kith::cli::Cli::parse().into_parts();
+    kith::commands::run(&flags, action, || jiff::ZonedDateTime::now().date())
+        .unwrap_or_else(|err| kith::commands::failed(&err))
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

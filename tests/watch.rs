@@ -51,13 +51,6 @@ impl Watcher {
         Watcher::spawn(cmd)
     }
 
-    /// A watcher started from the `kith` at `exe`.
-    fn start_at(v: &TestVault, exe: &std::path::Path) -> Watcher {
-        let mut cmd = command_at(v, exe);
-        cmd.args(["--today", TODAY, "watch", "--debounce", "50"]);
-        Watcher::spawn(cmd)
-    }
-
     fn spawn(mut cmd: Command) -> Watcher {
         let mut child = cmd
             .stderr(Stdio::piped())
@@ -138,12 +131,7 @@ impl Drop for Watcher {
 
 /// kith with the test environment (as `common::kith_bin`, but spawnable).
 fn command(v: &TestVault) -> Command {
-    command_at(v, std::path::Path::new(env!("CARGO_BIN_EXE_kith")))
-}
-
-/// [`command`] for the executable at `exe`.
-fn command_at(v: &TestVault, exe: &std::path::Path) -> Command {
-    let mut cmd = Command::new(exe);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
     for var in [
         "KITH_VAULT",
         "NO_COLOR",
@@ -195,23 +183,6 @@ fn search_total(v: &TestVault, word: &str) -> u64 {
     )
     .ok();
     run.json()["total"].as_u64().expect("total")
-}
-
-/// Whether `kith -v search word` was answered by the watcher.
-fn answered_by_watcher(v: &TestVault, word: &str) -> bool {
-    let run = v.kith(&["-v", "search", word]).ok();
-    run.stderr.contains("kith: answered by kith watch in ")
-}
-
-/// Sockets left in the test's index folders.
-fn sockets(v: &TestVault) -> usize {
-    std::fs::read_dir(v.scratch().join("index"))
-        .expect("index folders")
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().join("watch/socket").exists())
-        })
-        .count()
 }
 
 fn due_note(v: &TestVault) -> String {
@@ -381,8 +352,8 @@ fn reloads_the_config_and_keeps_the_last_good_one() {
     w.expect("kith.toml reloaded");
     w.expect("wrote Week.md");
     assert!(v.exists("Week.md"));
-    // Searches go on through the watcher, which now has the new config.
-    assert!(answered_by_watcher(&v, "engines"));
+    // Searches go on, reading the index the watcher keeps with the new config.
+    assert_eq!(search_total(&v, "engines"), 1);
     v.file("kith.toml", "due_note = [\n");
     let line = w.expect("keeping the last good config");
     assert!(line.contains("kith.toml"), "{line}");
@@ -445,102 +416,40 @@ const SEARCHES: &[(&[&str], i32)] = &[
     (&["search", "date:2026-02-30"], 2),
 ];
 
-/// Each of [`SEARCHES`] run with `-v`: (stdout, stderr without kith's timing lines, code),
-/// and how many the watcher answered.
-fn searches(v: &TestVault) -> (Vec<(String, String, i32)>, usize) {
-    let mut answered = 0;
-    let runs = SEARCHES
+/// Each of [`SEARCHES`] run with `-v`: (stdout, stderr without kith's timing lines, code).
+fn searches(v: &TestVault) -> Vec<(String, String, i32)> {
+    SEARCHES
         .iter()
         .map(|(args, code)| {
             let run = v.kith(&[&["-v"], *args].concat()).code(*code);
             let stderr: Vec<&str> = run
                 .stderr
                 .lines()
-                .filter(|l| {
-                    let by_watcher = l.starts_with("kith: answered by kith watch in ");
-                    answered += usize::from(by_watcher);
-                    // The count or the error (what -v adds says how it was found).
-                    l.contains("match") || l.contains("error:")
-                })
+                // The count or the error (what -v adds says how it was found).
+                .filter(|l| l.contains("match") || l.contains("error:"))
                 .collect();
             (run.stdout.clone(), stderr.join("\n"), run.code)
         })
-        .collect();
-    (runs, answered)
+        .collect()
 }
 
 #[test]
-fn the_watcher_answers_searches_as_the_index_would() {
+fn searches_while_watching_find_what_they_find_alone() {
     let v = vault();
     v.file("People/Bob Kahn.md", &bob_with_packets());
     let w = Watcher::start(&v);
-    let (watched, answered) = searches(&v);
-    // Every search but the contact's (which needs the model) went through the watcher.
-    assert_eq!(answered, SEARCHES.len() - 1);
+    let watched = searches(&v);
     assert!(watched[0].0.contains("Engines"), "{watched:#?}");
     assert!(watched[1].0.contains("Packets"), "{watched:#?}");
     assert!(watched[7].1.contains("2026-02-30"), "{watched:#?}");
     assert_eq!(w.stop("-INT"), Some(0));
-    assert_eq!(sockets(&v), 0, "the watcher's socket outlived it");
-    // Without a watcher: the same output, found by the reader itself.
-    let (alone, answered) = searches(&v);
-    assert_eq!(answered, 0);
-    assert_eq!(alone, watched);
-}
-
-/// `kith -v search word` run from the executable at `exe`.
-fn search_with(v: &TestVault, exe: &std::path::Path, word: &str) -> common::Run {
-    v.kith_at(exe, &["-v", "search", word])
+    // Without a watcher: the same output, from an index each search checks itself.
+    assert_eq!(searches(&v), watched);
 }
 
 #[test]
 #[cfg(unix)]
-fn the_front_answers_from_its_own_engines_watcher_without_running_an_engine() {
-    use std::os::unix::fs::PermissionsExt as _;
-    let v = vault();
-    let (front, engine) = common::install(&v.scratch().join("bin"), true);
-    let w = Watcher::start_at(&v, &front);
-    let answered = search_with(&v, &front, "engines").ok();
-    assert!(answered.stdout.contains("Engines"), "{answered:?}");
-    assert!(
-        answered.stderr.contains("kith: answered by kith watch in "),
-        "{answered:?}"
-    );
-    // The engine cannot be run now (its identity, mtime included, is unchanged): the front
-    // still answers the search, so it did not hand it over; any other command needs it.
-    std::fs::set_permissions(&engine, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    let alone = search_with(&v, &front, "engines").ok();
-    assert_eq!(alone.stdout, answered.stdout);
-    assert!(
-        alone.stderr.contains("kith: answered by kith watch in "),
-        "{alone:?}"
-    );
-    let due = v.kith_at(&front, &["due"]).code(1);
-    assert!(due.stderr.contains("cannot run"), "{due:?}");
-    assert!(
-        due.stderr.contains(&engine.display().to_string()),
-        "{due:?}"
-    );
-    std::fs::set_permissions(&engine, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    // The kith `cargo test` built runs another engine: this watcher does not answer it, and
-    // its engine finds the same conversation itself.
-    let other = search_with(
-        &v,
-        std::path::Path::new(env!("CARGO_BIN_EXE_kith")),
-        "engines",
-    )
-    .ok();
-    assert!(
-        !other.stderr.contains("answered by kith watch"),
-        "{other:?}"
-    );
-    assert_eq!(other.stdout, answered.stdout);
-    assert_eq!(w.stop("-INT"), Some(0));
-}
-
-#[test]
-#[cfg(unix)]
-fn a_search_the_front_answers_into_a_closed_pipe_is_not_an_error() {
+fn a_search_while_watching_into_a_closed_pipe_is_not_an_error() {
     let v = vault();
     let w = Watcher::start(&v);
     for args in [&["search", "engines"][..], &["search", "engines", "--json"]] {
@@ -554,64 +463,8 @@ fn a_search_the_front_answers_into_a_closed_pipe_is_not_an_error() {
         let out = child.wait_with_output().expect("wait for kith");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains("answered by kith watch"),
-            "{args:?}: {stderr}"
-        );
         assert!(!stderr.contains("error"), "{args:?}: {stderr}");
     }
-    assert_eq!(w.stop("-INT"), Some(0));
-}
-
-#[test]
-#[cfg(unix)]
-fn an_engine_behind_a_wrapper_script_still_gets_the_watchers_answer() {
-    use std::os::unix::fs::PermissionsExt as _;
-    let v = vault();
-    // A packager's wrapper: `kith-engine` is a script running the real engine. The front's
-    // identity check fails on the script, so the engine must ask for itself.
-    let (front, engine) = common::install(&v.scratch().join("bin"), false);
-    std::fs::write(
-        &engine,
-        format!(
-            "#!/bin/sh\nexec '{}' \"$@\"\n",
-            env!("CARGO_BIN_EXE_kith-engine")
-        ),
-    )
-    .expect("write the wrapper");
-    std::fs::set_permissions(&engine, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let w = Watcher::start(&v);
-    let run = search_with(&v, &front, "engines").ok();
-    assert!(run.stdout.contains("Engines"), "{run:?}");
-    assert!(
-        run.stderr.contains("kith: answered by kith watch in "),
-        "{run:?}"
-    );
-    assert_eq!(w.stop("-INT"), Some(0));
-}
-
-#[test]
-#[cfg(unix)]
-fn the_engine_asks_the_watcher_unless_the_front_just_did() {
-    let v = vault();
-    let w = Watcher::start(&v);
-    let engine = std::path::Path::new(env!("CARGO_BIN_EXE_kith-engine"));
-    // Run directly (as `cargo run` does), the engine asks the watcher itself.
-    let direct = search_with(&v, engine, "engines").ok();
-    assert!(direct.stdout.contains("Engines"), "{direct:?}");
-    assert!(
-        direct.stderr.contains("kith: answered by kith watch in "),
-        "{direct:?}"
-    );
-    // Handed a search the front asked for in vain, it does not ask again.
-    let handed = v
-        .kith_at(engine, &["--asked-watcher", "-v", "search", "engines"])
-        .ok();
-    assert!(
-        !handed.stderr.contains("answered by kith watch"),
-        "{handed:?}"
-    );
-    assert_eq!(handed.stdout, direct.stdout);
     assert_eq!(w.stop("-INT"), Some(0));
 }
 
@@ -621,8 +474,7 @@ fn a_killed_watcher_leaves_nothing_the_next_run_cannot_use() {
     let w = Watcher::start(&v);
     w.signal("-KILL");
     drop(w);
-    // Its socket is left behind, and nobody answers on it: readers search themselves.
-    assert_eq!(sockets(&v), 1);
+    // Its locks died with it: readers check freshness and search themselves.
     assert_eq!(search_total(&v, "engines"), 1);
     let mut again = Watcher::start(&v);
     v.file(

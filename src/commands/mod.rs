@@ -16,7 +16,7 @@ mod check;
 mod due;
 mod index;
 mod init;
-pub(crate) mod search;
+mod search;
 mod show;
 mod watch;
 mod who;
@@ -42,8 +42,6 @@ pub enum Action {
         search: crate::index::search::Search,
         contact: Option<String>,
         json: bool,
-        /// False when the `kith` front has already asked the watcher (and had no answer).
-        ask_watcher: bool,
     },
     Who {
         topic: String,
@@ -100,8 +98,7 @@ pub fn run(
             search,
             contact,
             json,
-            ask_watcher,
-        } => search::run(&config, search, contact, json, ask_watcher),
+        } => search::run(&config, search, contact, json),
         Action::Who { topic, limit, json } => who::run(&config, &topic, limit, json),
         Action::Index { rebuild } => index::run(&config, rebuild),
         Action::Watch(options) => watch::run(config, flags, &cwd, options),

@@ -33,22 +33,15 @@ struct HitJson<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
-/// Runs a search: through a running `kith watch` when one answers (unless `ask_watcher` is
-/// false: the `kith` front has just asked), else from the index, brought up to date first.
+/// Runs a search on the index, brought up to date first (or as a running `kith watch`
+/// keeps it).
 pub fn run(
     config: &Config,
     mut q: Search,
     contact: Option<String>,
     json: bool,
-    ask_watcher: bool,
 ) -> anyhow::Result<ExitCode> {
     check_dates(&q)?;
-    if contact.is_none() && ask_watcher {
-        let started = std::time::Instant::now();
-        if let Some(answer) = index::serve::ask(config, &q) {
-            return answered(config, &q, json, answer, started);
-        }
-    }
     let need = Need {
         model: contact.is_some(),
         index: true,
@@ -82,24 +75,6 @@ pub fn run(
     Ok(code)
 }
 
-/// The `kith` front's search: answered by a running watcher started from `engine` (the
-/// executable the front hands everything else to), or why not.
-pub fn through_watcher(
-    config: &Config,
-    q: &Search,
-    json: bool,
-    engine: &std::path::Path,
-) -> Result<anyhow::Result<ExitCode>, index::serve::Asked> {
-    if let Err(e) = check_dates(q) {
-        return Ok(Err(e));
-    }
-    let started = std::time::Instant::now();
-    match index::serve::ask_for(config, q, engine) {
-        index::serve::Asked::Answer(answer) => Ok(answered(config, q, json, answer, started)),
-        not => Err(not),
-    }
-}
-
 fn check_dates(q: &Search) -> anyhow::Result<()> {
     match (q.since, q.until) {
         (Some(a), Some(b)) if a > b => {
@@ -107,21 +82,6 @@ fn check_dates(q: &Search) -> anyhow::Result<()> {
         }
         _ => Ok(()),
     }
-}
-
-/// Shows the watcher's answer.
-fn answered(
-    config: &Config,
-    q: &Search,
-    json: bool,
-    answer: Result<(usize, Vec<Hit>), search::QueryError>,
-    started: std::time::Instant,
-) -> anyhow::Result<ExitCode> {
-    if config.verbose > 0 {
-        eprintln!("kith: answered by kith watch in {:?}", started.elapsed());
-    }
-    let (total, hits) = answer.map_err(|e| UsageError(e.0))?;
-    show(config, q, total, &hits, json)
 }
 
 /// Prints the hits (stdout) and how many there are (stderr).

@@ -268,19 +268,6 @@ pub fn run(
             return Ok(ExitCode::from(1));
         }
     };
-    // `kith search` in other terminals asks the watcher (else it opens the index itself).
-    let server = match watch.answer_searches() {
-        Ok(server) => Some(server),
-        Err(e) => {
-            if !config.quiet {
-                eprintln!(
-                    "kith: warning: searches will open the index themselves (cannot listen in {}: {e})",
-                    watch.dir().display()
-                );
-            }
-            None
-        }
-    };
     let mut due = DueNote {
         last: None,
         memo: Default::default(),
@@ -420,9 +407,6 @@ pub fn run(
             std::thread::sleep(Duration::from_millis(500));
             changes = watch.follow(&config, &Hint::Everything, &mut on_model);
         }
-        if let Some(server) = &server {
-            watch.tell(server);
-        }
         let what = match &changes {
             // Events that changed nothing kith reads (a folder touched, a file not a note).
             Ok(c)
@@ -453,7 +437,6 @@ pub fn run(
         }
     }
     drop(watcher);
-    drop(server);
     drop(watch);
     if !config.quiet {
         eprintln!("kith: watch stopped");

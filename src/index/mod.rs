@@ -15,7 +15,6 @@
 pub mod docs;
 pub mod schema;
 pub mod search;
-pub mod serve;
 pub mod state;
 pub mod tokenizer;
 
@@ -488,16 +487,6 @@ impl Store {
 
 fn payload(generation: u64) -> String {
     format!("kith:{SCHEMA_VERSION}:{generation}")
-}
-
-/// The generation a commit's payload names, if it is one of this schema's (an index just
-/// created, before its first commit, has none).
-pub(crate) fn committed_generation(payload: &str) -> Option<u64> {
-    payload
-        .strip_prefix(&format!("kith:{SCHEMA_VERSION}:"))?
-        .parse()
-        .ok()
-        .filter(|&g| g > 0)
 }
 
 pub(crate) fn searchable(index: Index) -> tantivy::Result<Searchable> {
@@ -1536,20 +1525,6 @@ impl Watch {
     /// The index folder.
     pub fn dir(&self) -> &std::path::Path {
         &self.store.dir
-    }
-
-    /// Starts answering searches from this index (see [`serve`]).
-    pub fn answer_searches(&self) -> std::io::Result<serve::Server> {
-        serve::Server::start(
-            &self.store.dir,
-            self.store.path(TANTIVY_DIR),
-            self.fresh.manifest.config,
-        )
-    }
-
-    /// Tells `server` which config the index is now made with.
-    pub fn tell(&self, server: &serve::Server) {
-        server.made_with(self.fresh.manifest.config);
     }
 
     /// Brings the index and the model up to date after a change, calling `on_model` with the

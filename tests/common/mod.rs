@@ -21,12 +21,7 @@ pub fn lines(lines: &[&str]) -> String {
 /// The `kith` binary with an environment that cannot leak into a test: no `KITH_VAULT`, no
 /// colour variables, caches inside `scratch`.
 pub fn kith_bin(scratch: &Path) -> assert_cmd::Command {
-    bin_at(Path::new(env!("CARGO_BIN_EXE_kith")), scratch)
-}
-
-/// [`kith_bin`] for the executable at `exe` (a copy of `kith` or `kith-engine`).
-pub fn bin_at(exe: &Path, scratch: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(exe);
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kith"));
     for var in [
         "KITH_VAULT",
         "NO_COLOR",
@@ -42,23 +37,6 @@ pub fn bin_at(exe: &Path, scratch: &Path) -> assert_cmd::Command {
     cmd.env("XDG_CACHE_HOME", scratch.join("cache"));
     cmd.current_dir(scratch);
     cmd
-}
-
-/// Installs this build's `kith` (linked, else copied) into `dir`, with a copy of its
-/// `kith-engine` when `with_engine`: another installation, whose engine is another file.
-/// Returns the paths of both (the engine's whether or not it was installed).
-pub fn install(dir: &Path, with_engine: bool) -> (PathBuf, PathBuf) {
-    std::fs::create_dir_all(dir).expect("create the bin folder");
-    let place = |built: &str| dir.join(Path::new(built).file_name().expect("a file name"));
-    let front = place(env!("CARGO_BIN_EXE_kith"));
-    let engine = place(env!("CARGO_BIN_EXE_kith-engine"));
-    if std::fs::hard_link(env!("CARGO_BIN_EXE_kith"), &front).is_err() {
-        std::fs::copy(env!("CARGO_BIN_EXE_kith"), &front).expect("copy kith");
-    }
-    if with_engine {
-        std::fs::copy(env!("CARGO_BIN_EXE_kith-engine"), &engine).expect("copy kith-engine");
-    }
-    (front, engine)
 }
 
 /// What one run of kith did.
@@ -191,15 +169,6 @@ impl TestVault {
     /// `kith --vault <root> --today 2026-11-23 ARGS...`.
     pub fn kith(&self, args: &[&str]) -> Run {
         self.kith_on(TODAY, args)
-    }
-
-    /// [`TestVault::kith`] run from the executable at `exe` (an installed copy of `kith`, or
-    /// `kith-engine`), stopped after 20 s should it never end.
-    pub fn kith_at(&self, exe: &Path, args: &[&str]) -> Run {
-        let mut cmd = bin_at(exe, self.scratch());
-        cmd.arg("--vault").arg(&self.root).args(["--today", TODAY]);
-        cmd.args(args).timeout(std::time::Duration::from_secs(20));
-        Run::from(&mut cmd)
     }
 
     /// `kith due --json` on `today`, which must succeed.
