@@ -16,5 +16,6 @@ pub mod commands;
 pub mod config;
 pub mod core;
 pub mod index;
+pub mod report;
 pub mod vault;
 pub mod write;

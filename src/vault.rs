@@ -204,6 +204,46 @@ pub fn parse_note(config: &Config, rel: &str, text: &str) -> Option<note::Parsed
     Some(parsed)
 }
 
+/// Reads in the first lines of the interactions at `wanted` (contact, interaction) that the
+/// model does not hold (a model read from the cache leaves them in the notes): each note
+/// they are written in is read and parsed once, on both cores. A note that changed since
+/// the model was made may no longer have an interaction at that line: its first line stays
+/// empty.
+pub fn fill_first_lines(config: &Config, vault: &mut Vault, wanted: &[(usize, usize)]) {
+    let model: &Vault = vault;
+    let mut by_path: std::collections::BTreeMap<&str, Vec<(usize, usize, usize)>> =
+        Default::default();
+    for &(c, i) in wanted {
+        if let Some(it) = model.contacts.get(c).and_then(|c| c.interactions.get(i))
+            && it.first_line.is_none()
+        {
+            by_path.entry(&it.path).or_default().push((c, i, it.line));
+        }
+    }
+    let found: Vec<((usize, usize), String)> = by_path
+        .into_par_iter()
+        .flat_map_iter(|(rel, at)| {
+            let file = NoteFile {
+                rel: rel.to_string(),
+                abs: config.vault.join(rel),
+            };
+            let note = read_note(&file)
+                .ok()
+                .map(|text| note::parse(rel, &text, &config.rules.contacts));
+            at.into_iter().map(move |(c, i, line)| {
+                let text = note
+                    .as_ref()
+                    .and_then(|n| n.first_line_at(line))
+                    .unwrap_or_default();
+                ((c, i), text.to_string())
+            })
+        })
+        .collect();
+    for ((c, i), text) in found {
+        vault.contacts[c].interactions[i].first_line = Some(text);
+    }
+}
+
 /// Walks, reads and parses the whole vault into its model. The walk feeds both cores as it
 /// goes, so reading and parsing overlap with listing folders.
 pub fn load(config: &Config) -> Vault {

@@ -571,6 +571,41 @@ fn due_and_show_print_the_same_from_the_cache_as_from_the_notes() {
 }
 
 #[test]
+fn due_show_and_check_never_build_the_search_index() {
+    let v = vault();
+    v.kith(&["due"]).ok();
+    v.kith(&["show", "ada"]).ok();
+    v.kith(&["check"]).ok();
+    let dir = index_dir(&v);
+    assert!(dir.join("manifest.bin").exists(), "the model is cached");
+    assert!(!dir.join("tantivy").exists(), "no search index yet");
+    // An edit the model takes in (due) while the index is not there: the first search
+    // builds the index from the model as it is now.
+    v.file(
+        "Daily/2026-11-12.md",
+        "Tea with [[Ada Lovelace]], talking wombats.\n",
+    );
+    assert_eq!(v.show("ada")["last_contact"], "2026-11-12");
+    assert!(!dir.join("tantivy").exists());
+    assert_eq!(search(&v, &["wombats"])["total"], 1);
+    // Then due patches the model again, leaving the index behind; search catches up, writing
+    // only the documents of the note that changed.
+    v.file(
+        "Daily/2026-11-12.md",
+        "Tea with [[Ada Lovelace]], talking ocelots.\n",
+    );
+    v.kith(&["due"]).ok();
+    let run = v.kith(&["index"]).ok();
+    assert!(
+        run.stdout.contains("0 files read, 1 document written"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(search(&v, &["ocelots"])["total"], 1);
+    assert_eq!(search(&v, &["wombats"])["total"], 0);
+}
+
+#[test]
 fn the_generated_due_note_is_never_indexed() {
     let v = vault();
     v.kith(&["due", "--write"]).ok();

@@ -16,7 +16,7 @@ struct CheckJson<'a> {
 }
 
 pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
-    let (vault, _) = crate::index::model(config)?;
+    let vault = crate::index::model(config)?;
     if json {
         super::print_json(&CheckJson {
             problems: &vault.problems,

@@ -5,36 +5,29 @@ use std::process::ExitCode;
 use crate::config::Config;
 use crate::core::model::Vault;
 use crate::core::{render, schedule};
-use crate::index::Summaries;
 use crate::write::{self, Outcome};
 
-/// The week of `config.today`, with the summaries it shows read in (the model may come from
-/// the cache without them).
-pub(super) fn week(
+/// The week of `config.today`, with the first lines it shows read in (a model from the cache
+/// leaves them in the notes).
+pub(crate) fn week(
     config: &Config,
     vault: &mut Vault,
-    summaries: &Summaries,
     memo: &mut schedule::Memo,
-) -> anyhow::Result<schedule::Week> {
+) -> schedule::Week {
     let week = schedule::week_with(vault, &config.rules, config.today, memo);
     let shown: Vec<(usize, usize)> = week
         .check_ins
         .iter()
         .filter_map(|c| c.last_interaction.map(|i| (c.contact, i)))
         .collect();
-    summaries.fill(vault, &shown)?;
-    Ok(week)
+    crate::vault::fill_first_lines(config, vault, &shown);
+    week
 }
 
 pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
-    let (mut vault, summaries) = crate::index::model(config)?;
+    let mut vault = crate::index::model(config)?;
     let started = std::time::Instant::now();
-    let week = week(
-        config,
-        &mut vault,
-        &summaries,
-        &mut schedule::Memo::default(),
-    )?;
+    let week = week(config, &mut vault, &mut schedule::Memo::default());
     if config.verbose > 0 {
         eprintln!("kith: scheduled the week in {:?}", started.elapsed());
     }

@@ -7,13 +7,7 @@ use crate::core::render::plural;
 use crate::index::{self, Changes, Need};
 
 pub fn run(config: &Config, rebuild: bool) -> anyhow::Result<ExitCode> {
-    let need = Need {
-        model: false,
-        index: false,
-        rebuild,
-        lists: true,
-    };
-    let fresh = index::refresh(config, need)?;
+    let fresh = index::refresh(config, Need::Index { rebuild })?;
     let mut out = describe(&fresh.changes);
     out.push_str(&format!(
         "; {} in the index; took {} ms\n",

@@ -42,11 +42,8 @@ pub fn run(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     check_dates(&q)?;
-    let need = Need {
+    let need = Need::Search {
         model: contact.is_some(),
-        index: true,
-        rebuild: false,
-        lists: false,
     };
     let fresh = index::refresh(config, need)?;
     super::report_refresh(config, &fresh);

@@ -50,7 +50,7 @@ struct ShowJson {
 }
 
 pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> {
-    let (mut vault, summaries) = crate::index::model(config)?;
+    let mut vault = crate::index::model(config)?;
     super::summary(config, &vault);
     let index = match super::find_contact(&vault, name) {
         Ok(i) => i,
@@ -59,8 +59,8 @@ pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> 
     let all: Vec<(usize, usize)> = (0..vault.contacts[index].interactions.len())
         .map(|i| (index, i))
         .collect();
-    summaries.fill(&mut vault, &all)?;
-    summaries.fill_properties(config, &mut vault, index);
+    crate::vault::fill_first_lines(config, &mut vault, &all);
+    crate::index::load_properties(config, &mut vault, index);
     let c = &vault.contacts[index];
     let today = config.today;
     let last = last_contact(c, today);
@@ -79,6 +79,7 @@ pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> 
             properties: c
                 .properties
                 .iter()
+                .flatten()
                 .map(|p| (p.key.clone(), p.value.to_json()))
                 .collect(),
             open_tasks: open
@@ -150,7 +151,7 @@ fn text(
     if !c.aliases.is_empty() {
         let _ = writeln!(out, "aliases: {}", c.aliases.join(", "));
     }
-    for p in &c.properties {
+    for p in c.properties.iter().flatten() {
         if matches!(
             p.key.as_str(),
             "name" | "aliases" | "tier" | "cadence" | "status"

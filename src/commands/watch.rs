@@ -20,7 +20,7 @@ use notify::{RecursiveMode, Watcher as _};
 use super::WatchOptions;
 use crate::config::{Config, Flags};
 use crate::core::model::Vault;
-use crate::index::{Hint, Summaries, Watch};
+use crate::index::{Hint, Watched};
 use crate::write::{self, Outcome};
 
 /// A batch never waits longer than this for quiet (a sync client that never stops writing
@@ -160,12 +160,9 @@ struct DueNote {
 
 impl DueNote {
     /// Computes the week and writes the note when its bytes change.
-    fn write(&mut self, config: &Config, vault: &mut Vault, summaries: &Summaries) -> String {
+    fn write(&mut self, config: &Config, vault: &mut Vault) -> String {
         let started = Instant::now();
-        let week = match super::due::week(config, vault, summaries, &mut self.memo) {
-            Ok(w) => w,
-            Err(e) => return format!("due note not written ({e:#})"),
-        };
+        let week = super::due::week(config, vault, &mut self.memo);
         let scheduled = started.elapsed();
         let note = crate::core::render::due_note(&week, vault);
         let rendered = started.elapsed();
@@ -194,8 +191,8 @@ impl DueNote {
     }
 
     /// [`DueNote::write`] from the model the watcher keeps.
-    fn write_kept(&mut self, config: &Config, watch: &mut Watch) -> String {
-        self.write(config, &mut watch.fresh.vault, &watch.fresh.summaries)
+    fn write_kept(&mut self, config: &Config, watch: &mut Watched) -> String {
+        self.write(config, &mut watch.fresh.vault)
     }
 
     /// Whether the note on disk is the one kith wrote last.
@@ -255,7 +252,7 @@ pub fn run(
     if !crate::index::is_current(&config) {
         index_in_child(&config);
     }
-    let mut watch = match Watch::start(&config)? {
+    let mut watch = match Watched::start(&config)? {
         Ok(w) => w,
         Err(other) => {
             let who = other
@@ -398,8 +395,8 @@ pub fn run(
         // The due note is written as soon as the model is patched, before the index and
         // the caches.
         let mut wrote: Option<(String, Duration)> = None;
-        let mut on_model = |vault: &mut Vault, summaries: &Summaries| {
-            wrote = Some((due.write(&config, vault, summaries), started.elapsed()));
+        let mut on_model = |vault: &mut Vault| {
+            wrote = Some((due.write(&config, vault), started.elapsed()));
         };
         let mut changes = watch.follow(&config, &hint, &mut on_model);
         if matches!(&changes, Ok(c) if c.stale) {

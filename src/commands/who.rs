@@ -27,13 +27,7 @@ struct ContactJson<'a> {
 }
 
 pub fn run(config: &Config, topic: &str, limit: usize, json: bool) -> anyhow::Result<ExitCode> {
-    let need = Need {
-        model: false,
-        index: true,
-        rebuild: false,
-        lists: true,
-    };
-    let fresh = index::refresh(config, need)?;
+    let fresh = index::refresh(config, Need::Who)?;
     super::report_refresh(config, &fresh);
     let Some(searchable) = &fresh.index else {
         anyhow::bail!("the index could not be opened");

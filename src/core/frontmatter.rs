@@ -591,6 +591,21 @@ fn last_wins(mut props: Vec<RawProperty>) -> Vec<RawProperty> {
     props
 }
 
+/// The properties of a note's text (BOM stripped), their lines counted in the whole file;
+/// none when the front-matter is missing, unclosed or not valid YAML (reading the note
+/// reports those).
+pub fn properties_of(text: &str) -> Vec<RawProperty> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Split::Closed { yaml, .. } = split(text) else {
+        return Vec::new();
+    };
+    let mut props = parse_yaml(yaml).unwrap_or_default();
+    for p in &mut props {
+        p.line += 1; // the YAML starts on the file's second line
+    }
+    props
+}
+
 /// Parses a front-matter block's YAML into its properties, in order.
 pub fn parse_yaml(yaml: &str) -> Result<Vec<RawProperty>, YamlError> {
     if yaml.len() <= MAX_FRONT_MATTER_BYTES

@@ -125,8 +125,11 @@ pub struct Interaction {
     #[serde(with = "crate::core::dates::serde_date")]
     pub date: Date,
     pub title: String,
-    /// Its first line as written; see [`Interaction::summary`].
-    pub summary_raw: String,
+    /// Its first line as written (see [`Interaction::summary`]); `None` in a model read
+    /// from the cache, which leaves them in the notes: a command shows a handful of a large
+    /// vault's, and reads those from their notes when it shows them.
+    #[serde(skip)]
+    pub first_line: Option<String>,
     /// Where it is written (for a mention, the mentioning note); shared by a note's
     /// interactions.
     pub path: Arc<str>,
@@ -136,18 +139,14 @@ pub struct Interaction {
     /// A mention from another note rather than an entry in the contact's own log.
     pub mention: bool,
     /// Where its text is in the file at `path`: byte ranges (the entry; for a mention, the
-    /// blocks that link the contact). Only indexing needs it: not kept in the model cache.
-    #[serde(skip)]
+    /// blocks that link the contact). The search index takes its documents' text from them.
     pub body: Vec<Range<usize>>,
-    /// Where the index's cache keeps its summary (`summary_raw` is then left empty); `None`
-    /// while only `summary_raw` holds it.
-    pub summary_at: Option<u64>,
 }
 
 impl Interaction {
     /// The first line of its text, plain, at most 160 characters.
     pub fn summary(&self) -> String {
-        super::note::summary_text(&self.summary_raw)
+        super::note::summary_text(self.first_line.as_deref().unwrap_or(""))
     }
 }
 
@@ -184,10 +183,10 @@ pub struct Contact {
     pub snooze_until: Option<Date>,
     /// Values of `tags` and `interests`, lower case, without contact tags; sorted.
     pub topics: Vec<String>,
-    /// The front-matter as written. Only `show` needs it: not kept in the model cache (it
-    /// reads the note again).
+    /// The front-matter as written; `None` in a model read from the cache, which keeps only
+    /// the typed properties above (`show` and the search index read the note again).
     #[serde(skip)]
-    pub properties: Vec<RawProperty>,
+    pub properties: Option<Vec<RawProperty>>,
     /// Sorted by date, then path, then line.
     pub interactions: Vec<Interaction>,
     pub tasks: Vec<ContactTask>,
@@ -199,6 +198,13 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// Drops its interactions' first lines from memory (see [`Interaction::first_line`]).
+    pub fn forget_first_lines(&mut self) {
+        for i in &mut self.interactions {
+            i.first_line = None;
+        }
+    }
+
     /// The contact as an Obsidian wikilink: `[[stem]]`, `[[stem|Name]]` or
     /// `[[path/stem|Name]]`.
     pub fn wikilink(&self) -> String {
@@ -232,6 +238,16 @@ pub struct Vault {
     /// Per note (by path), the links that reach no contact, as folded stems: a new contact
     /// with one of these stems or names changes other notes, so [`patch`] cannot add it.
     pub unresolved: BTreeMap<String, Vec<String>>,
+}
+
+impl Vault {
+    /// Drops every interaction's first line from memory (they are read from the notes for
+    /// what is shown).
+    pub fn forget_first_lines(&mut self) {
+        self.contacts
+            .iter_mut()
+            .for_each(Contact::forget_first_lines);
+    }
 }
 
 /// Where links go, kept between patches of one model (by `kith watch`): a change that adds
@@ -483,6 +499,30 @@ pub fn build_prepared(prepared: Vec<Prepared>) -> Vault {
     }
 }
 
+/// Why [`patch`] cannot update a model: the change may move links in notes it did not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// This contact was removed, or its name or aliases changed.
+    ContactRenamed(String),
+    /// Removing this note moves links (its stem is a contact's name, or another note's).
+    RemovalMovesLinks(String),
+    /// This note became or stopped being a contact.
+    ContactMadeOrUnmade(String),
+    /// This new note's stem or names are taken, or links elsewhere may name it.
+    NewNoteMovesLinks(String),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::ContactRenamed(p) => write!(f, "contact {p} was removed or renamed"),
+            Refused::RemovalMovesLinks(p) => write!(f, "removing {p} changes where links go"),
+            Refused::ContactMadeOrUnmade(p) => write!(f, "{p} became or stopped being a contact"),
+            Refused::NewNoteMovesLinks(p) => write!(f, "new note {p} may change where links go"),
+        }
+    }
+}
+
 /// A change to patch into a model: which notes' contributions go, and which notes were read.
 pub struct Change<'a> {
     /// Paths whose old contributions go: notes removed, changed, or no longer readable.
@@ -504,7 +544,7 @@ pub struct Change<'a> {
 /// a contact removed, renamed, or made or unmade; a new note whose stem or names another note
 /// already uses, or which links elsewhere may name; a removed note whose stem shadowed a
 /// name — `vault` is left as it was and the reason returned: build the model whole.
-pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result<(), String> {
+pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result<(), Refused> {
     let Change {
         gone,
         read,
@@ -567,12 +607,12 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
                 _ => false,
             };
             if !same {
-                return Err(format!("contact {path} was removed or renamed"));
+                return Err(Refused::ContactRenamed(path.to_string()));
             }
         } else if !read_at.contains_key(path) && was(path).is_some() {
             let key = fold_key(stem_of(path));
             if names.contains(&key) || stems_before.get(&key).is_some_and(|&n| n > 1) {
-                return Err(format!("removing {path} changes where links go"));
+                return Err(Refused::RemovalMovesLinks(path.to_string()));
             }
         }
     }
@@ -580,7 +620,7 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
         let path = p.note.path.as_str();
         match was(path) {
             Some(contact) if contact != p.contact.is_some() => {
-                return Err(format!("{path} became or stopped being a contact"));
+                return Err(Refused::ContactMadeOrUnmade(path.to_string()));
             }
             Some(_) => {}
             None => {
@@ -596,7 +636,7 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
                             || (p.contact.is_some() && unresolved.contains(k.as_str()))
                     });
                 if taken {
-                    return Err(format!("new note {path} may change where links go"));
+                    return Err(Refused::NewNoteMovesLinks(path.to_string()));
                 }
             }
         }
@@ -765,6 +805,7 @@ fn apply_note(
 fn sort_contact(c: &mut Contact) {
     c.interactions
         .sort_by(|a, b| (a.date, &a.path, a.line).cmp(&(b.date, &b.path, b.line)));
+
     c.tasks
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
 }
@@ -863,13 +904,12 @@ fn add_mentions(
         contacts[ci].interactions.push(Interaction {
             date,
             title,
-            summary_raw: summary,
+            first_line: Some(summary),
             path: Arc::clone(path),
             line,
             tags,
             mention: true,
             body,
-            summary_at: None,
         });
     }
 }
@@ -1110,7 +1150,7 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
         .map(|e| Interaction {
             date: e.date,
             title: std::mem::take(&mut e.title),
-            summary_raw: std::mem::take(&mut e.summary_raw),
+            first_line: Some(std::mem::take(&mut e.summary_raw)),
             path: Arc::clone(&path),
             line: e.line,
             tags: if e.tags.is_empty() {
@@ -1123,7 +1163,6 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
             },
             mention: false,
             body: vec![e.range.clone()],
-            summary_at: None,
         })
         .collect();
 
@@ -1142,7 +1181,7 @@ fn read_contact(note: &mut ParsedNote, rules: &Rules, problems: &mut Vec<Problem
         milestones,
         snooze_until,
         topics,
-        properties: std::mem::take(&mut note.properties),
+        properties: Some(std::mem::take(&mut note.properties)),
         interactions,
         tasks: Vec::new(),
         links_to: BTreeSet::new(),

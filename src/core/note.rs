@@ -174,6 +174,24 @@ impl ParsedNote {
     }
 }
 
+impl ParsedNote {
+    /// The first line, as written, of the interaction at `line` of this note: the log
+    /// entry's there (a contact's note), else the text of the block there that links a
+    /// contact (a mention).
+    pub fn first_line_at(&self, line: usize) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.line == line)
+            .map(|e| e.summary_raw.as_str())
+            .or_else(|| {
+                self.blocks
+                    .iter()
+                    .find(|b| b.line == line)
+                    .map(|b| b.text.as_str())
+            })
+    }
+}
+
 /// The texts of a list-valued property; one text is split on commas (and, for tags, on white
 /// space). Non-text items are skipped.
 pub fn text_list(value: &Yaml, split_spaces: bool) -> Vec<String> {

@@ -189,13 +189,22 @@ fn join(text: &str, ranges: &[Range<usize>]) -> String {
 }
 
 fn contact_doc(c: &Contact, text: &str, f: &Fields) -> TantivyDocument {
+    let read;
+    let properties = match &c.properties {
+        Some(p) => p,
+        // A model from the cache keeps no properties: read them from the text.
+        None => {
+            read = frontmatter::properties_of(text);
+            &read
+        }
+    };
     let mut d = TantivyDocument::new();
     d.add_text(f.kind, KIND_CONTACT);
     d.add_text(f.path, &c.path);
     add_contact(&mut d, c, f);
     d.add_u64(f.line, 1);
     d.add_text(f.title, &c.name);
-    for p in &c.properties {
+    for p in properties {
         let key = p.key.to_lowercase();
         let mut values = Vec::new();
         p.value.flatten_text(&mut values);

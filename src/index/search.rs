@@ -460,7 +460,7 @@ mod tests {
     fn small() -> Searchable {
         let (schema, f) = super::super::schema::build();
         let index = tantivy::Index::create_in_ram(schema);
-        let s = super::super::searchable(index).unwrap();
+        let s = super::super::sync::searchable(index).unwrap();
         let mut w: tantivy::IndexWriter = s.index.writer_with_num_threads(1, 15_000_000).unwrap();
         for (i, (contact, body)) in [
             ("Ada", "berlin offsite compilers"),

@@ -327,7 +327,9 @@ fn patch_from(
         before: &b,
         after: &a,
     };
-    patch(&mut vault, change, links).map(|()| vault)
+    patch(&mut vault, change, links)
+        .map(|()| vault)
+        .map_err(|e| e.to_string())
 }
 
 /// The notes of `files` as (path, is a contact), sorted by path.

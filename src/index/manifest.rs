@@ -1,0 +1,241 @@
+//! The manifest: every note as the model cache last saw it (size, modification time, content
+//! hash, what kind of note it was), with the config and the kith that made the model. A stat
+//! walk that matches it exactly means the cached model is the vault's.
+
+use serde::{Deserialize, Serialize};
+
+use super::schema::SCHEMA_VERSION;
+use super::walk::Stat;
+use crate::core::problem::Problem;
+
+/// How a file of the vault was read last time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileKind {
+    /// A note that is a contact.
+    Contact,
+    /// Any other note.
+    Note,
+    /// The due note that kith wrote: output, never read.
+    Generated,
+    /// A file that could not be read (its problem is in the model).
+    Unreadable,
+}
+
+/// One file as it was when last read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    /// Relative to the root, with `/`.
+    pub rel: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch.
+    pub mtime: i128,
+    /// xxh3 of the content.
+    pub hash: u64,
+    pub kind: FileKind,
+}
+
+/// A contact's keys, for lookups without loading the model (`kith who`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactKey {
+    pub path: String,
+    pub name: String,
+}
+
+/// The manifest: read on every command, so kept small.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub schema: u32,
+    /// kith's version: the parser's behaviour is part of what the model means.
+    pub kith: String,
+    /// A hash of the config file's bytes (the rules shape the model).
+    pub config: u64,
+    /// The model this manifest describes ([`super::state::new_id`]; 0: none yet).
+    pub generation: u64,
+    // The fields above are the head, which a reader of a watched index reads alone.
+    /// Folders or files the walk could not read (their problems are in the model).
+    pub walk_problems: Vec<String>,
+    /// Every contact, by path.
+    pub contacts: Vec<ContactKey>,
+    /// Sorted by `rel`.
+    pub files: Vec<FileState>,
+}
+
+/// The first fields of a [`Manifest`]: its lists of files and contacts are most of its
+/// bytes, and a search needs none of them.
+#[derive(Debug, Deserialize)]
+pub struct ManifestHead {
+    pub schema: u32,
+    pub kith: String,
+    pub config: u64,
+    pub generation: u64,
+}
+
+impl From<ManifestHead> for Manifest {
+    fn from(h: ManifestHead) -> Manifest {
+        Manifest {
+            schema: h.schema,
+            kith: h.kith,
+            config: h.config,
+            generation: h.generation,
+            ..Manifest::default()
+        }
+    }
+}
+
+impl Manifest {
+    /// Whether this manifest was written by this kith and schema, for the config `cfg`.
+    pub fn is_current(&self, cfg: u64) -> bool {
+        self.schema == SCHEMA_VERSION
+            && self.kith == env!("CARGO_PKG_VERSION")
+            && self.config == cfg
+    }
+
+    /// Whether the stat walk finds the vault exactly as this manifest describes it.
+    pub fn matches(&self, stats: &[Stat], walk_problems: &[Problem]) -> bool {
+        self.files.len() == stats.len()
+            && self.files.iter().zip(stats).all(|(m, s)| {
+                m.rel == s.file.rel
+                    && s.size.is_some_and(|size| size == m.size)
+                    && m.mtime == s.mtime
+            })
+            && self
+                .walk_problems
+                .iter()
+                .eq(walk_problems.iter().map(|p| &p.path))
+    }
+
+    /// The entry for `rel` (the files are sorted by path).
+    pub fn entry(&self, rel: &str) -> Option<&FileState> {
+        self.files
+            .binary_search_by(|f| f.rel.as_str().cmp(rel))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
+    /// The notes among the files: (path, is a contact), sorted by path.
+    pub fn notes(&self) -> Vec<(&str, bool)> {
+        notes_of(&self.files)
+    }
+
+    /// Pairs the walk's files with this manifest's in one pass (both are sorted by path):
+    /// for each file walked, the manifest's entry for it; and the entries no file walked has.
+    pub fn pair<'a>(&'a self, stats: &[Stat]) -> Pairing<'a> {
+        let mut was = Vec::with_capacity(stats.len());
+        let mut removed = Vec::new();
+        let mut olds = self.files.iter().peekable();
+        for s in stats {
+            let rel = s.file.rel.as_str();
+            while let Some(o) = olds.next_if(|o| o.rel.as_str() < rel) {
+                removed.push(o);
+            }
+            was.push(olds.next_if(|o| o.rel == rel));
+        }
+        removed.extend(olds);
+        Pairing { was, removed }
+    }
+}
+
+/// The notes among `files` (sorted by path): (path, is a contact).
+pub fn notes_of(files: &[FileState]) -> Vec<(&str, bool)> {
+    files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::Contact | FileKind::Note))
+        .map(|f| (f.rel.as_str(), f.kind == FileKind::Contact))
+        .collect()
+}
+
+/// The walk's files against a manifest's: see [`Manifest::pair`].
+pub struct Pairing<'a> {
+    /// For each file walked (in the walk's order), its entry in the manifest, if any.
+    pub was: Vec<Option<&'a FileState>>,
+    /// The entries of files the walk no longer finds.
+    pub removed: Vec<&'a FileState>,
+}
+
+impl Pairing<'_> {
+    /// The files walked that must be read: new, or whose size or modification time moved
+    /// (or that could not be stat'ed).
+    pub fn changed<'s>(&self, stats: &'s [Stat]) -> Vec<&'s Stat> {
+        stats
+            .iter()
+            .zip(&self.was)
+            .filter(|(s, o)| {
+                o.is_none_or(|o| s.size.is_none_or(|size| size != o.size) || o.mtime != s.mtime)
+            })
+            .map(|(s, _)| s)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::NoteFile;
+
+    fn state(rel: &str, size: u64) -> FileState {
+        FileState {
+            rel: rel.into(),
+            size,
+            mtime: 5,
+            hash: 9,
+            kind: FileKind::Note,
+        }
+    }
+
+    fn stat(rel: &str, size: Option<u64>) -> Stat {
+        Stat {
+            file: NoteFile {
+                rel: rel.into(),
+                abs: rel.into(),
+            },
+            size,
+            mtime: 5,
+        }
+    }
+
+    #[test]
+    fn the_walk_pairs_with_the_manifest_in_one_pass() {
+        let manifest = Manifest {
+            files: vec![
+                state("a.md", 1),
+                state("b/c.md", 2),
+                state("d.md", 3),
+                state("z.md", 4),
+            ],
+            ..Manifest::default()
+        };
+        let stats = [
+            stat("0.md", Some(1)),     // new, before every entry
+            stat("b/c.md", Some(2)),   // as it was
+            stat("b/new.md", Some(1)), // new, between entries
+            stat("d.md", Some(30)),    // grown
+            stat("y.md", None),        // cannot be stat'ed
+        ];
+        let pairing = manifest.pair(&stats);
+        let was: Vec<Option<&str>> = pairing
+            .was
+            .iter()
+            .map(|o| o.map(|f| f.rel.as_str()))
+            .collect();
+        assert_eq!(was, [None, Some("b/c.md"), None, Some("d.md"), None]);
+        let removed: Vec<&str> = pairing.removed.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(removed, ["a.md", "z.md"]);
+        let changed: Vec<&str> = pairing
+            .changed(&stats)
+            .iter()
+            .map(|s| s.file.rel.as_str())
+            .collect();
+        assert_eq!(changed, ["0.md", "b/new.md", "d.md", "y.md"]);
+        // The same files with the same stats match; a file that cannot be stat'ed never does.
+        let same = [stat("a.md", Some(1)), stat("b/c.md", Some(2))];
+        let two = Manifest {
+            files: vec![state("a.md", 1), state("b/c.md", 2)],
+            ..Manifest::default()
+        };
+        assert!(two.matches(&same, &[]));
+        assert!(!two.matches(&[stat("a.md", Some(1)), stat("b/c.md", None)], &[]));
+        assert!(!two.matches(&same[..1], &[]));
+        let problem = Problem::error("Locked", None, "cannot be read");
+        assert!(!two.matches(&same, &[problem]));
+    }
+}
