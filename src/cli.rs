@@ -218,7 +218,7 @@ impl Cli {
                 debounce,
                 clock_file,
                 date_check,
-            } => Action::Watch(crate::commands::WatchOptions {
+            } => Action::Watch(crate::watch::Options {
                 debounce: std::time::Duration::from_millis(debounce),
                 clock_file,
                 date_check: std::time::Duration::from_millis(date_check),

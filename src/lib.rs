@@ -18,4 +18,5 @@ pub mod core;
 pub mod index;
 pub mod report;
 pub mod vault;
+pub mod watch;
 pub mod write;

@@ -16,6 +16,12 @@ pub fn note(config: &Config, message: impl Display) {
     }
 }
 
+/// A message that is part of the command's outcome (`kith: no contact matches`), shown even
+/// with `--quiet`.
+pub fn notice(message: impl Display) {
+    line(format_args!("kith: {message}"));
+}
+
 /// A warning: something is off, and kith carries on; not with `--quiet`.
 pub fn warning(config: &Config, message: impl Display) {
     if !config.quiet {

@@ -204,6 +204,23 @@ pub fn parse_note(config: &Config, rel: &str, text: &str) -> Option<note::Parsed
     Some(parsed)
 }
 
+/// The week of `config.today`, with the first lines it shows read in (a model from the cache
+/// leaves them in the notes).
+pub fn week(
+    config: &Config,
+    vault: &mut Vault,
+    memo: &mut crate::core::schedule::Memo,
+) -> crate::core::schedule::Week {
+    let week = crate::core::schedule::week_with(vault, &config.rules, config.today, memo);
+    let shown: Vec<(usize, usize)> = week
+        .check_ins
+        .iter()
+        .filter_map(|c| c.last_interaction.map(|i| (c.contact, i)))
+        .collect();
+    fill_first_lines(config, vault, &shown);
+    week
+}
+
 /// Reads in the first lines of the interactions at `wanted` (contact, interaction) that the
 /// model does not hold (a model read from the cache leaves them in the notes): each note
 /// they are written in is read and parsed once, on both cores. A note that changed since
@@ -280,14 +297,15 @@ pub fn load(config: &Config) -> Vault {
     let mut vault = model::build_prepared(notes);
     vault.problems.append(&mut problems);
     crate::core::problem::sort(&mut vault.problems);
-    if config.verbose > 0 {
-        eprintln!(
-            "kith: {} notes, {} symbolic links passed by: walk+read+parse {:?}, model {:?}",
+    crate::report::detail(
+        config,
+        format_args!(
+            "{} notes, {} symbolic links passed by: walk+read+parse {:?}, model {:?}",
             vault.notes,
             links.into_inner(),
             parsed,
             started.elapsed() - parsed
-        );
-    }
+        ),
+    );
     vault
 }

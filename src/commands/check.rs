@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::core::problem::{Problem, Severity};
 use crate::core::render::plural;
+use crate::report;
 
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -33,15 +34,16 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .count();
-    if !config.quiet {
-        let warnings = vault.problems.len() - errors;
-        eprintln!(
-            "kith: {}: {}, {}",
+    let warnings = vault.problems.len() - errors;
+    report::note(
+        config,
+        format_args!(
+            "{}: {}, {}",
             super::counts(&vault),
             plural(errors as i64, "error"),
             plural(warnings as i64, "warning"),
-        );
-    }
+        ),
+    );
     super::release(vault);
     Ok(if errors > 0 {
         ExitCode::from(1)

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use crate::config::CONFIG_FILE;
+use crate::report;
 
 /// The commented config `kith init` writes: every key, at its default.
 pub const CONFIG_TEMPLATE: &str = r#"# kith.toml: how kith reads this vault. Every key is optional; these are the defaults.
@@ -64,10 +65,10 @@ pub fn run(dir: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
     let example = dir.join(EXAMPLE_PATH);
     for path in [&config, &example] {
         if std::fs::symlink_metadata(path).is_ok() {
-            eprintln!(
-                "kith: {} already exists; kith init does not overwrite anything",
+            report::notice(format_args!(
+                "{} already exists; kith init does not overwrite anything",
                 path.display()
-            );
+            ));
             return Ok(ExitCode::from(1));
         }
     }
@@ -76,12 +77,12 @@ pub fn run(dir: &Path, quiet: bool) -> anyhow::Result<ExitCode> {
     create_new(&config, CONFIG_TEMPLATE)?;
     create_new(&example, EXAMPLE_CONTACT)?;
     if !quiet {
-        eprintln!(
-            "kith: wrote {} and {}; now run `kith due` in {}",
+        report::notice(format_args!(
+            "wrote {} and {}; now run `kith due` in {}",
             CONFIG_FILE,
             EXAMPLE_PATH,
             dir.display()
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

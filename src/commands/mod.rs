@@ -51,18 +51,7 @@ pub enum Action {
     Index {
         rebuild: bool,
     },
-    Watch(WatchOptions),
-}
-
-/// `kith watch`'s options.
-#[derive(Debug, Clone)]
-pub struct WatchOptions {
-    /// How long to wait after a change for more before acting.
-    pub debounce: std::time::Duration,
-    /// For tests: a file holding the local date (YYYY-MM-DD), read instead of the clock.
-    pub clock_file: Option<PathBuf>,
-    /// How often the date is looked at.
-    pub date_check: std::time::Duration,
+    Watch(crate::watch::Options),
 }
 
 /// Runs an action. `local_today` gives the local date, asked for only when `--today` was not
@@ -108,7 +97,7 @@ pub fn run(
 /// Prints an error once, with its causes, and gives its exit code: 2 for a usage or
 /// configuration error, else 1.
 pub fn failed(err: &anyhow::Error) -> ExitCode {
-    eprintln!("kith: error: {err:#}");
+    crate::report::error(format_args!("{err:#}"));
     if err.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(2)
     } else {
@@ -159,9 +148,6 @@ pub(crate) fn print_text(config: &Config, text: &str) -> anyhow::Result<()> {
 
 /// The one line on stderr that counts contacts and problems (not with `--quiet`).
 pub(crate) fn summary(config: &Config, vault: &Vault) {
-    if config.quiet {
-        return;
-    }
     let problems = vault.problems.len();
     let tail = if problems == 0 {
         "no problems".to_string()
@@ -170,7 +156,7 @@ pub(crate) fn summary(config: &Config, vault: &Vault) {
     } else {
         format!("{problems} problems (run `kith check`)")
     };
-    eprintln!("kith: {}, {tail}", counts(vault));
+    crate::report::note(config, format_args!("{}, {tail}", counts(vault)));
 }
 
 /// `12 notes, 10 contacts`, in the singular where it is one.
@@ -189,16 +175,16 @@ pub(crate) fn find_contact(vault: &Vault, name: &str) -> Result<usize, ExitCode>
     match find(vault, name) {
         Found::One(i) => Ok(i),
         Found::None => {
-            eprintln!("kith: no contact matches `{name}`");
+            crate::report::notice(format_args!("no contact matches `{name}`"));
             Err(ExitCode::from(1))
         }
         Found::Many(candidates) => {
-            let mut msg = format!("kith: `{name}` matches more than one contact:\n");
+            let mut msg = format!("`{name}` matches more than one contact:");
             for i in candidates {
                 let c = &vault.contacts[i];
-                msg.push_str(&format!("  {} ({})\n", c.name, c.path));
+                msg.push_str(&format!("\n  {} ({})", c.name, c.path));
             }
-            eprint!("{msg}");
+            crate::report::notice(msg);
             Err(ExitCode::from(1))
         }
     }
@@ -206,13 +192,10 @@ pub(crate) fn find_contact(vault: &Vault, name: &str) -> Result<usize, ExitCode>
 
 /// With `-v`, what bringing the index up to date did.
 pub(crate) fn report_refresh(config: &Config, fresh: &crate::index::Fresh) {
-    if config.verbose > 0 {
-        eprintln!(
-            "kith: index: {} ({} ms)",
-            index::describe(&fresh.changes),
-            fresh.took.as_millis()
-        );
-    }
+    crate::report::detail(
+        config,
+        format_args!("index: {} ({} ms)", fresh.changes, fresh.took.as_millis()),
+    );
 }
 
 /// Hands the vault back when a command is done with it. The process ends right after, and

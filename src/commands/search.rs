@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::{Config, UsageError};
 use crate::core::dates::ymd;
+use crate::report;
 
 use crate::index::search::{self, Hit, Search};
 use crate::index::{self, Need};
@@ -60,13 +61,17 @@ pub fn run(
     if config.verbose > 1 {
         // The first query pays for mapping the index files; a second one shows the query alone.
         let _ = search::search(searchable, &q);
-        eprintln!("kith: first query and snippets in {:?}", started.elapsed());
+        report::detail(
+            config,
+            format_args!("first query and snippets in {:?}", started.elapsed()),
+        );
     }
     let started = std::time::Instant::now();
     let (total, hits) = search::search(searchable, &q).map_err(|e| UsageError(e.0))?;
-    if config.verbose > 0 {
-        eprintln!("kith: query and snippets in {:?}", started.elapsed());
-    }
+    report::detail(
+        config,
+        format_args!("query and snippets in {:?}", started.elapsed()),
+    );
     let code = show(config, &q, total, &hits, json)?;
     std::mem::forget(fresh);
     Ok(code)
@@ -114,15 +119,14 @@ fn show(
     if !config.quiet {
         let shown = hits.len();
         let line = if total == 0 {
-            "kith: no conversation matches\n".to_string()
+            "no conversation matches".to_string()
         } else if shown < total {
-            format!("kith: {shown} of {total} matches (--limit N shows more)\n")
+            format!("{shown} of {total} matches (--limit N shows more)")
         } else {
             let noun = if total == 1 { "match" } else { "matches" };
-            format!("kith: {total} {noun}\n")
+            format!("{total} {noun}")
         };
-        // One write (stderr is unbuffered: `eprintln!` writes each piece of its format).
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        report::notice(line);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::config::{Config, UsageError};
 use crate::index::{self, Need, search};
+use crate::report;
 
 #[derive(Serialize)]
 struct WhoJson<'a> {
@@ -86,12 +87,12 @@ pub fn run(config: &Config, topic: &str, limit: usize, json: bool) -> anyhow::Re
     }
     if !config.quiet {
         if total == 0 {
-            eprintln!("kith: no contact matches");
+            report::notice("no contact matches");
         } else if hits.len() < total {
-            eprintln!(
-                "kith: {} of {total} contacts (--limit N shows more)",
+            report::notice(format_args!(
+                "{} of {total} contacts (--limit N shows more)",
                 hits.len()
-            );
+            ));
         }
     }
     Ok(ExitCode::SUCCESS)

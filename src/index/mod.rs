@@ -148,6 +148,36 @@ impl Changes {
     }
 }
 
+/// `added 2, updated 1, removed 0, moved 0` and what else happened.
+impl std::fmt::Display for Changes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::core::render::plural;
+        if let Some(why) = &self.rebuilt {
+            write!(f, "rebuilt ({why}): ")?;
+        }
+        write!(
+            f,
+            "added {}, updated {}, removed {}, moved {}",
+            self.added, self.updated, self.removed, self.moved
+        )?;
+        if self.touched > 0 {
+            write!(f, ", {} touched but unchanged", self.touched)?;
+        }
+        if self.unreadable > 0 {
+            write!(f, ", {} unreadable (run `kith check`)", self.unreadable)?;
+        }
+        if self.stale {
+            f.write_str(" (another kith is updating the index: shown as it is)")?;
+        }
+        write!(
+            f,
+            "; {} read, {} written",
+            plural(self.read as i64, "file"),
+            plural(self.docs_written as i64, "document")
+        )
+    }
+}
+
 /// A fresh view of the vault: the model, and the index to search.
 pub struct Fresh {
     pub vault: Vault,
