@@ -218,6 +218,11 @@ fn filters_by_contact_date_and_tag_as_flags_and_as_fields() {
     assert_eq!(r["total"], 3, "{dates:?}");
     let r = search(&v, &["date:[2026-09-15 TO 2026-11-02]"]);
     assert_eq!(r["total"], 3);
+    // A single date, alone or beside words.
+    let r = search(&v, &["date:2026-10-02"]);
+    assert_eq!(hit_dates(&r), ["2026-10-02"]);
+    assert_eq!(search(&v, &["coffee", "date:2026-10-02"])["total"], 1);
+    assert_eq!(search(&v, &["coffee", "date:2026-10-03"])["total"], 0);
     let r = search(&v, &["*", "--tag", "#ASK"]);
     assert_eq!(
         hits(&r),

@@ -124,9 +124,18 @@ pub fn rewrite_dates(query: &str) -> Result<String, QueryError> {
                         return Err(QueryError(format!("`{c}` is not a date (YYYY-MM-DD)")));
                     }
                 }
+                // A date alone is a term, which the query parser reads only quoted (the
+                // time has colons); in a range it is read as it is.
+                let alone = clause.len() == 10;
+                if alone {
+                    out.push('"');
+                }
                 out.push_str(c);
                 if !clause[i + 10..].starts_with('T') {
                     out.push_str("T00:00:00Z");
+                }
+                if alone {
+                    out.push('"');
                 }
                 i += 10;
             } else {
@@ -552,6 +561,10 @@ mod tests {
         assert_eq!(
             rewrite_dates("update:2026-01-01").unwrap(),
             "update:2026-01-01"
+        );
+        assert_eq!(
+            rewrite_dates("date:2026-10-02 coffee").unwrap(),
+            "date:\"2026-10-02T00:00:00Z\" coffee"
         );
         assert!(rewrite_dates("date:2026-02-30").is_err());
         assert!(rewrite_dates("date:[2026-13-01 TO *]").is_err());
