@@ -123,6 +123,25 @@ struct RawIntroductions {
     max: Option<usize>,
 }
 
+/// `path` with its `.` and `..` parts taken out by reading it, not the file system
+/// (`/notes/../idx` is `/idx`): a folder beside the vault must not look inside it.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(part);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Finds the vault root: `--vault` (or `$KITH_VAULT`, which clap folds into the flag), else
 /// the nearest ancestor of `cwd` holding `kith.toml` or `.obsidian/`, else `cwd`.
 pub fn discover_vault(flag: Option<&Path>, cwd: &Path) -> Result<PathBuf, UsageError> {
@@ -485,6 +504,9 @@ impl Config {
                 )));
             }
         };
+        // Relative to the vault, as every path in the config is (never to wherever kith
+        // happens to run).
+        let index_dir = file.index_dir.map(|dir| lexical(&vault.join(dir)));
         Ok(Config {
             vault,
             config_file,
@@ -493,7 +515,7 @@ impl Config {
             due_note: file.due_note,
             log_heading: file.log_heading,
             ignore: file.ignore,
-            index_dir: file.index_dir,
+            index_dir,
             rules: file.rules,
             verbose: flags.verbose,
             quiet: flags.quiet,
@@ -594,6 +616,18 @@ mod tests {
                 .expect("valid");
         assert_eq!(c.rules.contacts.folders, ["Network", "Clients"]);
         assert_eq!(c.rules.contacts.tags, ["contact"]);
+    }
+
+    #[test]
+    fn paths_are_read_without_dots() {
+        for (path, read) in [
+            ("/notes/../idx", "/idx"),
+            ("/notes/./idx", "/notes/idx"),
+            ("notes/../../idx", "../idx"),
+            ("/notes/a/b/../../c", "/notes/c"),
+        ] {
+            assert_eq!(lexical(Path::new(path)), Path::new(read), "{path}");
+        }
     }
 
     #[test]

@@ -390,6 +390,25 @@ fn indexing_writes_nothing_into_the_vault() {
     assert!(!v.exists(".kith"));
 }
 
+#[test]
+fn a_relative_index_dir_is_taken_from_the_vault() {
+    let v = vault();
+    v.file("kith.toml", "index_dir = \"../elsewhere\"\n");
+    v.dir("Daily/deep");
+    // Run from a folder inside the vault: the index goes beside the vault all the same.
+    let mut cmd = v.bare();
+    cmd.current_dir(v.path("Daily/deep")).args([
+        "--today",
+        common::TODAY,
+        "search",
+        "zeppelin",
+        "--json",
+    ]);
+    let run = Run::from(&mut cmd).ok();
+    assert_eq!(run.json()["total"], 1, "{}", run.stderr);
+    assert!(v.scratch().join("elsewhere/manifest.bin").exists());
+}
+
 /// Damages the index in some way, then checks that a search rebuilds it, says so once, and
 /// finds what it should.
 fn damaged(damage: impl Fn(&Path), says: &str) {
