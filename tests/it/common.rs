@@ -1,8 +1,6 @@
 //! Helpers for the binary-level tests: a vault in a temporary folder, and a way to run
 //! `kith` against it with a fixed `--today`, capturing stdout, stderr and the exit code.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;

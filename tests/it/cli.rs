@@ -2,11 +2,9 @@
 //! with `--today` (never the real date) and checks its output against SPEC.md, item by item
 //! and in order.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::{Run, TODAY, TestVault, column, copy_tree, lines, pick, section};
+use crate::common::{Run, TODAY, TestVault, column, copy_tree, lines, pick, section};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------
