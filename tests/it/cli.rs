@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::common::{Run, TODAY, TestVault, column, copy_tree, lines, pick, section};
+use crate::common::{Run, TODAY, TestVault, column, lines, pick, sample_vault, section};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------
@@ -2245,15 +2245,6 @@ fn crlf_and_bom_notes_read_like_lf_notes() {
 // ---------------------------------------------------------------------------------------
 // Snapshots of the sample vault
 // ---------------------------------------------------------------------------------------
-
-fn sample_vault() -> TestVault {
-    let v = TestVault::new();
-    copy_tree(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
-        v.root(),
-    );
-    v
-}
 
 #[test]
 fn sample_vault_due_note_snapshot() {
