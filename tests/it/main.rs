@@ -4,6 +4,7 @@
 
 mod cli;
 mod common;
+mod docs;
 mod hostile;
 mod index;
 mod properties;
