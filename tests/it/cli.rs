@@ -2,11 +2,9 @@
 //! with `--today` (never the real date) and checks its output against SPEC.md, item by item
 //! and in order.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::{Run, TODAY, TestVault, column, copy_tree, lines, pick, section};
+use crate::common::{Run, TODAY, TestVault, column, lines, pick, sample_vault, section};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------
@@ -2247,15 +2245,6 @@ fn crlf_and_bom_notes_read_like_lf_notes() {
 // ---------------------------------------------------------------------------------------
 // Snapshots of the sample vault
 // ---------------------------------------------------------------------------------------
-
-fn sample_vault() -> TestVault {
-    let v = TestVault::new();
-    copy_tree(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
-        v.root(),
-    );
-    v
-}
 
 #[test]
 fn sample_vault_due_note_snapshot() {

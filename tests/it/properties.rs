@@ -2,7 +2,7 @@
 //! line they report lies inside the text, and the cadence grammar round-trips.
 //!
 //! Case counts stay moderate (256) so that the suite runs in a few seconds in a debug build;
-//! raise them with `PROPTEST_CASES=100000 cargo test --release --test properties`.
+//! raise them with `PROPTEST_CASES=100000 cargo test --release --test it properties::`.
 
 use kith::core::cadence::{Cadence, CadenceError, Unit};
 use kith::core::dates::{DateError, parse_date};

@@ -2,14 +2,12 @@
 //! changed the ways editors and sync tools change notes. Waits are bounded: each waits for
 //! the watcher's line on stderr (it prints one per batch) and gives up after a few seconds.
 
-mod common;
-
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{TODAY, TestVault, lines};
+use crate::common::{self, TODAY, TestVault, lines};
 
 /// Longest wait for one line: generous for a loaded CI machine; a passing test waits for
 /// the line only.

@@ -2,11 +2,9 @@
 //! `kith index` (SPEC 10): what is found, freshness without `kith index`, damage, two
 //! processes at once, and that the cache changes nothing `due` and `show` print.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{Run, TestVault, lines};
+use crate::common::{self, Run, TestVault, lines};
 use serde_json::Value;
 
 /// A small vault: log entries, a meeting note and a daily note that mention contacts (one by

@@ -1,8 +1,6 @@
 //! Helpers for the binary-level tests: a vault in a temporary folder, and a way to run
 //! `kith` against it with a fixed `--today`, capturing stdout, stderr and the exit code.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -21,7 +19,13 @@ pub fn lines(lines: &[&str]) -> String {
 /// The `kith` binary with an environment that cannot leak into a test: no `KITH_VAULT`, no
 /// colour variables, caches inside `scratch`.
 pub fn kith_bin(scratch: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_kith"));
+    assert_cmd::Command::from_std(kith_command(scratch))
+}
+
+/// [`kith_bin`] as a [`std::process::Command`], for a test that spawns kith or chooses where
+/// its output goes.
+pub fn kith_command(scratch: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kith"));
     for var in [
         "KITH_VAULT",
         "NO_COLOR",
@@ -229,6 +233,16 @@ pub fn section<'a>(text: &'a str, heading: &str) -> Option<&'a str> {
         .find("\n## ")
         .map_or(text.len(), |i| after + i + 1);
     Some(&text[start..end])
+}
+
+/// A vault holding a copy of `sample-vault/`.
+pub fn sample_vault() -> TestVault {
+    let v = TestVault::new();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault"),
+        v.root(),
+    );
+    v
 }
 
 /// Copies a folder tree (files and folders only).
