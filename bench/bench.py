@@ -54,38 +54,53 @@ class Result:
     stderr_tail: str = ""
 
 
-def commands(args: argparse.Namespace) -> list[Command]:
+def clear_index(_i: int = 0) -> None:
+    """Empties the benchmark's index folder: the next kith run starts as after a fresh clone."""
+    base = os.environ["KITH_INDEX_DIR"]
+    for name in os.listdir(base):
+        shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+
+
+def commands(args: argparse.Namespace) -> list[list[Command]]:
+    """The commands to time, in groups: the commands of a group are measured in rounds
+    (interleaved run by run), so that their ratio compares runs of the same minute."""
     vault = args.vault
     kith = [args.kith, "--vault", vault, "--today", args.today]
-    cmds: list[Command] = []
-
-    # Baselines.
     rg = shutil.which("rg")
-    if rg:
-        cmds.append(Command("rg --count-matches -F coffee (baseline)",
-                            [rg, "--count-matches", "-F", "coffee", vault], ok_codes=(0, 1)))
-    else:
-        cmds.append(Command("rg --count-matches -F coffee (baseline)", [],
-                            note="skipped: rg not installed (apt-get install ripgrep)"))
-    cmds.append(Command(
+    no_rg = "skipped: rg not installed (apt-get install ripgrep)"
+
+    def rg_cmd(name: str, argv: list[str]) -> Command:
+        return Command(name, [rg, *argv] if rg else [], ok_codes=(0, 1), note=no_rg)
+
+    groups: list[list[Command]] = []
+    groups.append([rg_cmd("rg --count-matches -F coffee (baseline)",
+                          ["--count-matches", "-F", "coffee", vault])])
+    groups.append([Command(
         "read every .md file (baseline: find + xargs cat)",
         ["bash", "-c", 'find "$1" -name "*.md" -type f -print0 | xargs -0 cat > /dev/null',
-         "bash", vault]))
-
-    # kith: the index first (cold, then warm), then the commands that read it.
-    cmds.append(Command("kith index --rebuild (cold: every note parsed and indexed)",
-                        kith + ["index", "--rebuild"]))
-    cmds.append(Command("kith index (nothing changed)", kith + ["index"]))
-    cmds.append(Command("kith due (unchanged vault, from the cache)", kith + ["due"]))
-    cmds.append(Command("kith due --json (unchanged vault)", kith + ["due", "--json"]))
-    cmds.append(Command("kith check (unchanged vault)", kith + ["check"], ok_codes=(0, 1)))
+         "bash", vault])])
+    # A fresh clone: nothing in the index folder.
+    groups.append([Command("kith due, first run (empty index folder: every note read and parsed)",
+                           kith + ["due"], before=clear_index)])
+    cold = Command("kith index, cold (empty index folder: every note parsed and indexed)",
+                   kith + ["index"], before=clear_index)
+    if args.docs:
+        groups.append([cold, Command(
+            "plain tantivy pipeline over the same documents (baseline: tantivy_baseline index)",
+            [args.baseline, "index", args.docs, os.path.join(tempfile.gettempdir(), "kith-bench-baseline")])])
+    else:
+        groups.append([cold])
+    groups.append([Command("kith index (nothing changed)", kith + ["index"])])
+    groups.append([Command("kith due (unchanged vault, from the cache)", kith + ["due"])])
+    groups.append([Command("kith due --json (unchanged vault)", kith + ["due", "--json"])])
+    groups.append([Command("kith check (unchanged vault)", kith + ["check"], ok_codes=(0, 1))])
     for words in (["berlin"], ["coffee", "berlin"]):
-        if rg:
-            pattern = ".*".join(words) if len(words) > 1 else words[0]
-            cmds.append(Command(f"rg -i -w {pattern} (baseline for the search below)",
-                                [rg, "-i", "-w", pattern, vault], ok_codes=(0, 1)))
-        cmds.append(Command(f"kith search {' '.join(words)}", kith + ["search", *words]))
-    cmds.append(Command("kith who rust", kith + ["who", "rust"]))
+        pattern = ".*".join(words) if len(words) > 1 else words[0]
+        groups.append([
+            Command(f"kith search {' '.join(words)}", kith + ["search", *words]),
+            rg_cmd(f"rg -i -w {pattern} (baseline for the search)", ["-i", "-w", pattern, vault]),
+        ])
+    groups.append([Command("kith who rust", kith + ["who", "rust"])])
     # One edited note: a line appended to a contact's log before each run, removed after.
     people = os.path.join(vault, "People")
     target = None
@@ -105,9 +120,9 @@ def commands(args: argparse.Namespace) -> list[Command]:
                 f.write(original)
             subprocess.run(kith + ["-q", "index"], stdout=subprocess.DEVNULL, check=False)
 
-        cmds.append(Command(f"kith index after one edited note ({os.path.basename(target)})",
-                            kith + ["index"], before=edit, after=restore))
-    return cmds
+        groups.append([Command(f"kith index after one edited note ({os.path.basename(target)})",
+                               kith + ["index"], before=edit, after=restore)])
+    return groups
 
 
 # Runs argv[2:], writes "maxrss_kib wall_ns exit_code" to the fd named by argv[1].
@@ -407,6 +422,8 @@ def main() -> int:
     ap.add_argument("--vault", required=True, help="vault directory (e.g. from examples/gen_vault.rs)")
     ap.add_argument("--runs", type=int, default=10, help="measured runs per command (after 1 warm-up)")
     ap.add_argument("--kith", default="target/release/kith", help="kith binary")
+    ap.add_argument("--baseline", default="target/release/examples/tantivy_baseline",
+                    help="the plain tantivy pipeline (examples/tantivy_baseline.rs)")
     ap.add_argument("--today", default="2026-11-23", help="passed to kith as --today")
     ap.add_argument("--out", help="also write the Markdown report to this file")
     ap.add_argument("--gen-cmd", help="how the vault was made, recorded in the report, e.g. "
@@ -433,10 +450,20 @@ def main() -> int:
         print("\n".join(bench_watch(args)))
         return 0
 
+    if args.baseline and os.access(args.baseline, os.X_OK):
+        args.docs = os.path.join(tempfile.gettempdir(), "kith-bench-docs.jsonl")
+        print("bench: writing the baseline's documents (untimed) ...", file=sys.stderr, flush=True)
+        subprocess.run([args.baseline, "dump", args.vault, args.docs], check=True,
+                       stderr=subprocess.DEVNULL)
+    else:
+        args.docs = None
+        print(f"bench: no baseline at {args.baseline} (cargo build --release --examples); "
+              "the cold index is timed alone", file=sys.stderr)
     results = []
-    for cmd in commands(args):
-        print(f"bench: {cmd.name} ...", file=sys.stderr, flush=True)
-        results.append(measure(cmd, args.runs))
+    for group in commands(args):
+        print(f"bench: {' / '.join(c.name for c in group)} ...", file=sys.stderr, flush=True)
+        results.extend(measure_rounds(group, args.runs) if len(group) > 1
+                       else [measure(group[0], args.runs)])
 
     with tempfile.TemporaryFile() as err:
         floor_kib = max(run_once(["true"], err)[1] for _ in range(3))
