@@ -14,8 +14,8 @@
 //! `DIR` must be missing or empty, unless `--force` is given: then files are written over, and files
 //! that the generator does not make are left as they are.
 //!
-//! `--hostile` adds, next to the generated notes, the hostile notes of the robustness issue (the
-//! same list as `tests/hostile.rs`, at full size, about 95 MB): YAML alias bombs, binary files
+//! `--hostile` adds, next to the generated notes, the hostile notes of the robustness tests (the
+//! same list as `tests/it/hostile.rs`, at full size, about 95 MB): YAML alias bombs, binary files
 //! named `.md`, a 20 MB note with a long log, a 20 MB note of `[`, 5 MB single lines, 20,000
 //! levels of nested quotes, lists, images and YAML, NUL bytes, empty and BOM-only files, a
 //! front-matter that never closes, wrong property types, impossible dates, bad cadences, and

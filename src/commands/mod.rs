@@ -168,7 +168,7 @@ pub(crate) fn counts(vault: &Vault) -> String {
     )
 }
 
-/// The contact NAME means, as SPEC 10 says; when none or several do, says so on stderr and
+/// The contact NAME means (docs/vault.md, "What kith read"); when none or several do, says so on stderr and
 /// gives the exit code (1).
 pub(crate) fn find_contact(vault: &Vault, name: &str) -> Result<usize, ExitCode> {
     use crate::core::model::{Found, find};

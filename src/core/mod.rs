@@ -1,7 +1,7 @@
 //! The pure core: strings and dates in, values out.
 //!
 //! Nothing here touches the file system, the clock, the index or the terminal. Every rule of
-//! the SPEC lives here so that it can be tested with a string and a date.
+//! the note format lives here so that it can be tested with a string and a date.
 
 pub mod cadence;
 pub mod dates;

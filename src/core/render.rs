@@ -413,7 +413,7 @@ pub struct HealthJson {
     pub problems: usize,
 }
 
-/// `kith due --json` (SPEC section 10).
+/// `kith due --json` (docs/json.md).
 #[derive(Serialize)]
 pub struct DueJson {
     pub today: String,

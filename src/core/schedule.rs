@@ -1,5 +1,5 @@
 //! This week: check-ins, planned interactions, promises, celebrations, exchange warnings,
-//! introductions and vault health (SPEC section 6).
+//! introductions and vault health (docs/due-note.md).
 //!
 //! Pure: `today` is an argument.
 

@@ -1,5 +1,5 @@
 //! Binary-level tests of `kith`: each builds a vault in a temporary folder, runs the binary
-//! with `--today` (never the real date) and checks its output against SPEC.md, item by item
+//! with `--today` (never the real date) and checks its output against the documented behaviour, item by item
 //! and in order.
 
 use std::time::{Duration, SystemTime};
@@ -1476,7 +1476,7 @@ fn due_note_front_matter_sections_and_wikilinks() {
         note.starts_with("---\ngenerated_by: kith\nweek: 2026-W48\n---\n"),
         "front-matter:\n{note}"
     );
-    // Sections in SPEC order.
+    // Sections in their documented order.
     let headings = [
         "# Due this week",
         "## Promises",

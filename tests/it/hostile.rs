@@ -28,7 +28,7 @@ const TODAY: &str = "2026-11-23";
 /// Longest a single kith run may take before it counts as a hang.
 const TIMEOUT: Duration = Duration::from_secs(60);
 const MIB: u64 = 1024 * 1024;
-/// The issue's bound on the peak memory of `kith check` on a hostile vault.
+/// The bound on the peak memory of `kith check` on a hostile vault.
 const ONE_GIB_KIB: u64 = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ struct Expect {
     /// Hostile contacts that must be check-ins (besides Ada and Grace).
     check_ins: Vec<Value>,
     /// Hostile contacts that must be check-ins in one of several acceptable forms (where
-    /// the issue leaves kith a choice, e.g. whether a date on a 5 MB line is read).
+    /// the format leaves kith a choice, e.g. whether a date on a 5 MB line is read).
     either: Vec<Vec<Value>>,
     /// How many contacts the hostile notes add (`None`: either way is acceptable).
     contacts: Option<usize>,
@@ -1335,7 +1335,7 @@ fn combined_vault() {
     }
 }
 
-/// 5 MiB of `[` in 80-byte lines, and a single 5 MiB line of `[[`: the SPEC allows
+/// 5 MiB of `[` in 80-byte lines, and a single 5 MiB line of `[[`: the format allows
 /// reading a note "a few times its size" in memory; this test allows 16x the files plus
 /// 64 MiB.
 #[test]
@@ -1400,7 +1400,7 @@ fn parallel_bracket_notes_stay_under_1_gib_on_eight_threads() {
     );
 }
 
-/// A 20 MB note made of `[`: the issue's "20 MB note" at its worst for the Markdown parser.
+/// A 20 MB note made of `[`: a "20 MB note" at its worst for the Markdown parser.
 #[test]
 fn twenty_mb_note_of_brackets_stays_under_1_gib() {
     let vault = tempfile::tempdir().expect("vault");

@@ -1,5 +1,5 @@
-//! Binary-level tests of the index (SPEC 9) and of `kith search`, `kith who` and
-//! `kith index` (SPEC 10): what is found, freshness without `kith index`, damage, two
+//! Binary-level tests of the index and of `kith search`, `kith who` and
+//! `kith index`: what is found, freshness without `kith index`, damage, two
 //! processes at once, and that the cache changes nothing `due` and `show` print.
 
 use std::path::{Path, PathBuf};

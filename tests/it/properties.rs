@@ -446,7 +446,7 @@ fn parse_yaml_agrees_with_the_full_parser_on_odd_characters() {
     }
 }
 
-/// The fixed hostile inputs of the issue, through the library: quick to run, easy to read.
+/// The fixed hostile inputs, through the library: quick to run, easy to read.
 #[test]
 fn hostile_inputs_through_the_library() {
     let bomb = {

@@ -1,4 +1,4 @@
-//! Binary-level tests of `kith watch` (SPEC 10, issue 5): a watcher on a temporary vault,
+//! Binary-level tests of `kith watch`: a watcher on a temporary vault,
 //! changed the ways editors and sync tools change notes. Waits are bounded: each waits for
 //! the watcher's line on stderr (it prints one per batch) and gives up after a few seconds.
 
