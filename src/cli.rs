@@ -14,7 +14,7 @@ use crate::config::{Color, Flags};
 #[command(name = "kith", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// The vault folder (default: $KITH_VAULT, else the nearest folder upwards holding
-    /// kith.toml or .obsidian/, else the current folder)
+    /// kith.toml or .obsidian/)
     #[arg(long, global = true, value_name = "DIR")]
     pub vault: Option<PathBuf>,
 

@@ -142,8 +142,9 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
-/// Finds the vault root: `--vault` (or `$KITH_VAULT`, which clap folds into the flag), else
-/// the nearest ancestor of `cwd` holding `kith.toml` or `.obsidian/`, else `cwd`.
+/// Finds the vault root: `--vault` (or `$KITH_VAULT`, which `cli` folds into the flag), else
+/// the nearest ancestor of `cwd` holding `kith.toml` or `.obsidian/`. Without either, there
+/// is no vault: guessing the current folder would read (and index) whatever is there.
 pub fn discover_vault(flag: Option<&Path>, cwd: &Path) -> Result<PathBuf, UsageError> {
     if let Some(dir) = flag {
         let dir = if dir.is_absolute() {
@@ -164,7 +165,12 @@ pub fn discover_vault(flag: Option<&Path>, cwd: &Path) -> Result<PathBuf, UsageE
             return Ok(dir.to_path_buf());
         }
     }
-    Ok(cwd.to_path_buf())
+    Err(UsageError(format!(
+        "no vault found: {} and the folders above it hold no kith.toml or .obsidian/ folder. \
+         Name the vault with --vault DIR or the KITH_VAULT variable, or make this folder one \
+         with `kith init`",
+        cwd.display()
+    )))
 }
 
 /// Where a config error is: the file, a line and a key.

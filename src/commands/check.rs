@@ -44,6 +44,9 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<ExitCode> {
             plural(warnings as i64, "warning"),
         ),
     );
+    if vault.contacts.is_empty() {
+        report::note(config, super::how_contacts_are_made(config));
+    }
     super::release(vault);
     Ok(if errors > 0 {
         ExitCode::from(1)

@@ -157,6 +157,27 @@ pub(crate) fn summary(config: &Config, vault: &Vault) {
         format!("{problems} problems (run `kith check`)")
     };
     crate::report::note(config, format_args!("{}, {tail}", counts(vault)));
+    if vault.contacts.is_empty() {
+        crate::report::note(config, how_contacts_are_made(config));
+    }
+}
+
+/// What makes a note a contact under this config, for a vault that has none.
+pub(crate) fn how_contacts_are_made(config: &Config) -> String {
+    let rules = &config.rules.contacts;
+    let mut ways = Vec::new();
+    if !rules.folders.is_empty() {
+        let folders: Vec<String> = rules.folders.iter().map(|f| format!("{f}/")).collect();
+        ways.push(format!("put a note below {}", folders.join(" or ")));
+    }
+    if !rules.tags.is_empty() {
+        let tags: Vec<String> = rules.tags.iter().map(|t| format!("#{t}")).collect();
+        ways.push(format!("tag it {}", tags.join(" or ")));
+    }
+    format!(
+        "no contacts yet: to make one, {} (see docs/vault.md)",
+        ways.join(", or ")
+    )
 }
 
 /// `12 notes, 10 contacts`, in the singular where it is one.

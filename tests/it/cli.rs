@@ -84,12 +84,44 @@ fn vault_from_flag_env_and_nearest_marked_ancestor() {
         ["People/Bob.md"]
     );
 
-    // No marker anywhere: the working folder itself is the root.
+    // No marker anywhere, no --vault, no KITH_VAULT: no vault, and no guessing. Every
+    // command but init says so, with the three ways to name one, and exits 2.
     let n = TestVault::new();
     n.file("People/Cy.md", "");
-    assert_eq!(check_in_paths_from(&n, n.root(), None), ["People/Cy.md"]);
-    // ... so from People/ the note is `Cy.md`, outside any contact folder.
-    assert!(check_in_paths_from(&n, &n.path("People"), None).is_empty());
+    for args in [
+        &["due"][..],
+        &["check"],
+        &["search", "cy"],
+        &["index"],
+        &["show", "cy"],
+    ] {
+        let run = Run::from(n.bare().current_dir(n.root()).args(args)).code(2);
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+        assert!(
+            run.stderr.starts_with("kith: error: no vault found: "),
+            "{args:?}: {run:?}"
+        );
+        for way in ["--vault DIR", "KITH_VAULT", "kith init"] {
+            assert!(run.stderr.contains(way), "{args:?}: {way}: {run:?}");
+        }
+    }
+    assert!(
+        !n.scratch().join("index").exists(),
+        "nothing was indexed without a vault"
+    );
+    // A vault named, without contacts: it says how contacts are made.
+    let e = TestVault::new();
+    e.file("kith.toml", "[contacts]\nfolders = [\"Crew\"]\n")
+        .file("Notes/Idea.md", "An idea.\n");
+    for args in [&["due"][..], &["check"]] {
+        let run = e.kith(args).ok();
+        assert!(
+            run.stderr.contains(
+                "no contacts yet: to make one, put a note below Crew/, or tag it #person"
+            ),
+            "{args:?}: {run:?}"
+        );
+    }
 
     // A --vault that does not exist is a usage error.
     let run = Run::from(
