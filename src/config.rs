@@ -66,11 +66,14 @@ pub struct Config {
     pub today: Date,
     /// The due note, relative to the root, with `/`.
     pub due_note: String,
-    /// Where `kith log` appends (a later part).
+    /// Where `kith log` appends.
     pub log_heading: String,
     /// The `ignore` globs (relative to the root, `*` does not cross `/`).
     pub ignore: GlobSet,
-    /// The index folder from the config, if set (a later part).
+    /// The template folders Obsidian is configured with (relative to the root, with `/`):
+    /// never read, since a template is not a person.
+    pub templates: Vec<String>,
+    /// The index folder from the config, if set.
     pub index_dir: Option<PathBuf>,
     /// The scheduling rules.
     pub rules: Rules,
@@ -121,6 +124,40 @@ struct RawExchange {
 struct RawIntroductions {
     min_shared: Option<Spanned<usize>>,
     max: Option<usize>,
+}
+
+/// The template folders of the vault's Obsidian settings: the core Templates plugin's
+/// `folder` and Templater's `templates_folder`. Settings that cannot be read name none.
+fn template_folders(vault: &Path) -> Vec<String> {
+    let setting = |file: &str, key: &str| -> Option<String> {
+        let text = std::fs::read_to_string(vault.join(".obsidian").join(file)).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let folder = value.get(key)?.as_str()?.replace('\\', "/");
+        let folder = folder.trim().trim_start_matches("./").trim_matches('/');
+        (!folder.is_empty()).then(|| folder.to_string())
+    };
+    let mut folders: Vec<String> = [
+        ("templates.json", "folder"),
+        ("plugins/templater-obsidian/data.json", "templates_folder"),
+    ]
+    .into_iter()
+    .filter_map(|(file, key)| setting(file, key))
+    .collect();
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
+impl Config {
+    /// Whether kith never reads the path (relative to the root, with `/`; a folder or a
+    /// file): matched by an `ignore` glob, or in a template folder.
+    pub fn skips(&self, rel: &str) -> bool {
+        (!self.ignore.is_empty() && self.ignore.is_match(rel))
+            || self.templates.iter().any(|t| {
+                rel == t
+                    || (rel.starts_with(t.as_str()) && rel.as_bytes().get(t.len()) == Some(&b'/'))
+            })
+    }
 }
 
 /// `path` with its `.` and `..` parts taken out by reading it, not the file system
@@ -513,6 +550,7 @@ impl Config {
         // Relative to the vault, as every path in the config is (never to wherever kith
         // happens to run).
         let index_dir = file.index_dir.map(|dir| lexical(&vault.join(dir)));
+        let templates = template_folders(&vault);
         Ok(Config {
             vault,
             config_file,
@@ -521,6 +559,7 @@ impl Config {
             due_note: file.due_note,
             log_heading: file.log_heading,
             ignore: file.ignore,
+            templates,
             index_dir,
             rules: file.rules,
             verbose: flags.verbose,

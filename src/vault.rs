@@ -1,7 +1,7 @@
 //! The vault on disk: walking it, reading its notes, and handing their text to the core.
 //!
 //! Skip rules: any path with a component starting with `.` below the root, the `ignore`
-//! globs, the due note, anything that is not `*.md`, and symbolic links (never followed, so
+//! globs, the template folders of Obsidian's settings, the due note, anything that is not `*.md`, and symbolic links (never followed, so
 //! a link loop or a link out of the vault is never read). A file that cannot be read is a
 //! problem; the walk goes on.
 
@@ -67,9 +67,7 @@ pub fn excluded(config: &Config, rel: &str) -> bool {
     let mut end = 0;
     for part in rel.split('/') {
         end += part.len();
-        if part.starts_with('.')
-            || (!config.ignore.is_empty() && config.ignore.is_match(&rel[..end]))
-        {
+        if part.starts_with('.') || config.skips(&rel[..end]) {
             return true;
         }
         end += 1;
@@ -100,7 +98,6 @@ pub fn folders(config: &Config, start: &Path) -> Vec<PathBuf> {
 /// Like [`walk`], from a folder inside the vault (paths stay relative to the root).
 pub fn walk_from(config: &Config, start: PathBuf) -> impl Iterator<Item = Found> + Send + '_ {
     let root = &config.vault;
-    let has_ignores = !config.ignore.is_empty();
     let start_depth = start
         .strip_prefix(root)
         .map_or(0, |r| r.components().count());
@@ -114,7 +111,7 @@ pub fn walk_from(config: &Config, start: PathBuf) -> impl Iterator<Item = Found>
             if e.file_name().as_encoded_bytes().first() == Some(&b'.') {
                 return false;
             }
-            !has_ignores || !config.ignore.is_match(rel_path(root, e.path()))
+            !config.skips(&rel_path(root, e.path()))
         })
         .filter_map(move |entry| {
             let entry = match entry {

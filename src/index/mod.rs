@@ -193,6 +193,10 @@ pub(crate) fn config_hash(config: &Config) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&config.config_bytes);
     hasher.update(config.due_note.as_bytes());
+    for folder in &config.templates {
+        hasher.update(&[0]);
+        hasher.update(folder.as_bytes());
+    }
     hasher.digest()
 }
 

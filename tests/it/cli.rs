@@ -132,6 +132,31 @@ fn vault_from_flag_env_and_nearest_marked_ancestor() {
 }
 
 #[test]
+fn obsidian_template_folders_are_never_read() {
+    let v = TestVault::new();
+    let person = "---\ntags: [person]\n---\n## Log\n- {{date:YYYY-MM-DD}} met: \n";
+    v.file(".obsidian/templates.json", "{\"folder\": \"Templates\"}")
+        .file(
+            ".obsidian/plugins/templater-obsidian/data.json",
+            "{\"templates_folder\": \"/Meta/Templater/\", \"other\": 1}",
+        )
+        .file("Templates/Person.md", person)
+        .file("Templates/Sub/Client.md", person)
+        .file("Meta/Templater/Person.md", person)
+        .file("Meta/Other/Ada.md", person)
+        .file("Templates of mine/Bob.md", person);
+    let due = v.due();
+    let mut paths = column(&due["check_ins"], "path");
+    paths.sort();
+    assert_eq!(paths, ["Meta/Other/Ada.md", "Templates of mine/Bob.md"]);
+    assert_eq!(due["health"]["contacts"], 2);
+    // Unreadable settings name no folder: the notes are read as any other.
+    v.file(".obsidian/templates.json", "{not json");
+    v.file(".obsidian/plugins/templater-obsidian/data.json", "[]");
+    assert_eq!(v.due()["health"]["contacts"], 5);
+}
+
+#[test]
 fn skips_dot_folders_ignored_globs_other_files_links_and_the_due_note() {
     let v = TestVault::new();
     v.file("kith.toml", "ignore = [\"Templates/**\"]\n");
