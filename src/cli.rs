@@ -100,7 +100,7 @@ pub enum Command {
         #[arg(long, value_name = "TAG")]
         tag: Option<String>,
         /// Show at most N hits
-        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = parse_count)]
         limit: u64,
         /// Order hits by relevance or by date (newest first)
         #[arg(long, value_enum, default_value_t = SortArg::Score)]
@@ -115,7 +115,7 @@ pub enum Command {
         #[arg(required = true, num_args = 1.., value_name = "TOPIC")]
         topic: Vec<String>,
         /// Show at most N contacts
-        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = parse_count)]
         limit: u64,
         /// Print JSON
         #[arg(long)]
@@ -130,7 +130,7 @@ pub enum Command {
     /// Keep the due note and the index fresh on every change, and at midnight
     Watch {
         /// Wait this long after a change for more before acting (milliseconds)
-        #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+        #[arg(long, value_name = "MS", default_value_t = 100, value_parser = parse_debounce)]
         debounce: u64,
         /// For tests: read the local date from this file (YYYY-MM-DD) instead of the clock
         #[arg(long, value_name = "FILE", hide = true)]
@@ -149,6 +149,28 @@ pub enum SortArg {
 
 fn parse_date_arg(text: &str) -> Result<Date, String> {
     parse_today(text)
+}
+
+/// A count of hits or contacts to show: a whole number, at least 1.
+fn parse_count(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1 (it is how many to show)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "`{text}` is not a whole number; give how many to show, such as 20"
+        )),
+    }
+}
+
+/// A debounce: milliseconds, at most a minute.
+fn parse_debounce(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= 60_000 => Ok(n),
+        Ok(_) => Err("must be at most 60000 (a minute); the default is 100".into()),
+        Err(_) => Err(format!(
+            "`{text}` is not a number of milliseconds, such as 100"
+        )),
+    }
 }
 
 fn parse_today(text: &str) -> Result<Date, String> {

@@ -267,7 +267,18 @@ fn bad_queries_are_usage_errors_with_a_message() {
         ])
         .code(2);
     assert!(run.stderr.contains("after --until"), "{}", run.stderr);
-    v.kith(&["search", "x", "--limit", "0"]).code(2);
+    for args in [
+        &["search", "x", "--limit", "0"][..],
+        &["who", "x", "--limit", "0"],
+    ] {
+        let run = v.kith(args).code(2);
+        assert!(run.stderr.contains("must be at least 1"), "{}", run.stderr);
+        assert!(
+            !run.stderr.contains("18446744073709551615"),
+            "{}",
+            run.stderr
+        );
+    }
     // A huge limit is fine.
     let r = search(&v, &["coffee", "--limit", "18446744073709551615"]);
     assert_eq!(r["total"], 1);
