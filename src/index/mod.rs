@@ -134,6 +134,8 @@ pub struct Changes {
     pub unreadable: usize,
     /// Files read (the others were only stat'ed).
     pub read: usize,
+    /// The first few notes read or removed that changed, by path (for the watcher's log).
+    pub named: Vec<String>,
     /// Documents written.
     pub docs_written: usize,
     /// Why the cache or the index was made anew, if it was.

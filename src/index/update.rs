@@ -197,6 +197,9 @@ impl Read {
     }
 }
 
+/// How many changed notes [`Changes::named`] names.
+const NAMED: usize = 3;
+
 /// What changed, from the old manifest and the files read (the files not read did not
 /// change); a move is a removed file's content under a new path.
 pub fn tally(old: &Manifest, reads: &[Read], removed: &[&FileState]) -> Changes {
@@ -218,14 +221,27 @@ pub fn tally(old: &Manifest, reads: &[Read], removed: &[&FileState]) -> Changes 
                 if o.size != r.state.size || o.mtime != r.state.mtime {
                     changes.touched += 1;
                 }
+                continue;
             }
             Some(_) => changes.updated += 1,
+        }
+        if changes.named.len() < NAMED {
+            changes.named.push(r.state.rel.clone());
         }
         if r.problem.is_some() {
             changes.unreadable += 1;
         }
     }
     changes.removed = removed.len().saturating_sub(moved_from);
+    let room = NAMED.saturating_sub(changes.named.len());
+    let moved: HashSet<u64> = reads.iter().map(|r| r.state.hash).collect();
+    changes.named.extend(
+        removed
+            .iter()
+            .filter(|f| !moved.contains(&f.hash))
+            .take(room)
+            .map(|f| f.rel.clone()),
+    );
     changes
 }
 

@@ -19,8 +19,12 @@ use events::{Batch, Events, Next};
 
 use crate::config::{Config, Flags};
 use crate::core::model::Vault;
+use crate::core::problem::Problem;
 use crate::index::{AlreadyWatched, Changes, Hint, Watched};
 use crate::report;
+
+/// How many problems that appeared or went away a batch names, one line each.
+const MAX_PROBLEM_LINES: usize = 10;
 
 /// `kith watch`'s options.
 #[derive(Debug, Clone)]
@@ -175,6 +179,7 @@ impl Watcher {
             self.config.today = now;
         }
         let new_day = self.config.today != yesterday;
+        let problems_before = self.index.fresh.vault.problems.clone();
         let (changes, wrote) = self.follow(&hint, started);
         let what = match &changes {
             // Events that changed nothing kith reads (a folder touched, a file not a note).
@@ -188,7 +193,7 @@ impl Watcher {
                 self.idle(&batch);
                 return Ok(());
             }
-            Ok(c) => c.to_string(),
+            Ok(c) => format!("{}{c}", named(c)),
             Err(e) => format!("error: {e:#}"),
         };
         let (wrote, due_at) = match wrote {
@@ -208,7 +213,38 @@ impl Watcher {
                 started.elapsed().as_millis()
             ),
         );
+        if changes.is_ok() {
+            self.report_problems(&problems_before);
+        }
         Ok(())
+    }
+
+    /// The problems that appeared or went away with the last batch, a line each.
+    fn report_problems(&self, before: &[Problem]) {
+        let after = &self.index.fresh.vault.problems;
+        let lines: Vec<String> = after
+            .iter()
+            .filter(|p| !before.contains(p))
+            .map(|p| format!("new problem: {p}"))
+            .chain(
+                before
+                    .iter()
+                    .filter(|p| !after.contains(p))
+                    .map(|p| format!("problem gone: {p}")),
+            )
+            .collect();
+        for line in lines.iter().take(MAX_PROBLEM_LINES) {
+            report::note(&self.config, line);
+        }
+        if lines.len() > MAX_PROBLEM_LINES {
+            report::note(
+                &self.config,
+                format_args!(
+                    "and {} more (run `kith check`)",
+                    lines.len() - MAX_PROBLEM_LINES
+                ),
+            );
+        }
     }
 
     /// Brings the index up to date with `hint`, writing the due note as soon as the model is
@@ -239,6 +275,22 @@ impl Watcher {
             format_args!("{} events, no note changed", batch.events),
         );
     }
+}
+
+/// The notes a batch changed, as its line on stderr begins: `People/Ada.md: `, or the first
+/// few and how many more.
+fn named(changes: &Changes) -> String {
+    if changes.named.is_empty() {
+        return String::new();
+    }
+    let all = changes.added + changes.updated + changes.moved + changes.removed;
+    let more = all.saturating_sub(changes.named.len());
+    let mut out = changes.named.join(", ");
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out.push_str(": ");
+    out
 }
 
 /// Brings the index up to date in a child process (`kith index`): the peak memory of a

@@ -238,6 +238,46 @@ fn writes_the_due_note_and_follows_in_place_and_atomic_saves() {
 }
 
 #[test]
+fn each_batch_names_its_notes_and_the_problems_it_brought_or_took() {
+    let v = vault();
+    let mut w = Watcher::start(&v);
+    v.file(
+        "People/Bob Kahn.md",
+        &lines(&["---", "tier: Z", "---", "## Log"]),
+    );
+    let line = w.expect("updated 1");
+    assert!(line.starts_with("kith: People/Bob Kahn.md: "), "{line}");
+    let line = w.expect("new problem: ");
+    assert!(
+        line.contains("People/Bob Kahn.md:2: warning: ") && line.contains("`Z`"),
+        "{line}"
+    );
+    v.file("People/Bob Kahn.md", &bob_with_packets());
+    w.expect("updated 1");
+    let line = w.expect("problem gone: ");
+    assert!(line.contains("People/Bob Kahn.md:2: warning: "), "{line}");
+    // Many new notes at once (a folder moved in) name the first few and count the rest.
+    let outside = v.scratch().join("Daily");
+    std::fs::create_dir_all(&outside).unwrap();
+    for day in 10..15 {
+        std::fs::write(
+            outside.join(format!("2026-11-{day}.md")),
+            "Tea with [[Ada Lovelace]].\n",
+        )
+        .unwrap();
+    }
+    std::fs::rename(&outside, v.path("Daily")).unwrap();
+    let line = w.expect("added 5");
+    assert!(
+        line.starts_with(
+            "kith: Daily/2026-11-10.md, Daily/2026-11-11.md, Daily/2026-11-12.md and 2 more: "
+        ),
+        "{line}"
+    );
+    assert_eq!(w.stop("-INT"), Some(0));
+}
+
+#[test]
 fn follows_new_folders_moves_deletes_and_bursts() {
     let v = vault();
     let outside = v.scratch().join("outside");
