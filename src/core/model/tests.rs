@@ -1,5 +1,6 @@
 use super::*;
-use crate::core::note::parse;
+use crate::core::links::Resolver;
+use crate::core::note::{LinkTarget, parse};
 
 fn vault(files: &[(&str, &str)]) -> Vault {
     let rules = Rules::default();
