@@ -44,16 +44,10 @@ impl Links {
 
 /// The resolver for a model whose notes are `notes` (path, is a contact).
 fn resolver_for(vault: &Vault, notes: &[(&str, bool)]) -> Resolver {
-    let contact_at = |path: &str| {
-        vault
-            .contacts
-            .binary_search_by(|c| c.path.as_str().cmp(path))
-            .ok()
-    };
     Resolver::new(
         notes
             .iter()
-            .map(|&(path, contact)| (path, if contact { contact_at(path) } else { None })),
+            .map(|&(path, contact)| (path, contact.then(|| vault.contact_at(path)).flatten())),
         &vault.contacts,
     )
 }

@@ -250,6 +250,13 @@ pub struct Vault {
 }
 
 impl Vault {
+    /// The index of the contact whose note is at `path` (contacts are sorted by path).
+    pub(super) fn contact_at(&self, path: &str) -> Option<usize> {
+        self.contacts
+            .binary_search_by(|c| c.path.as_str().cmp(path))
+            .ok()
+    }
+
     /// Drops every interaction's first line from memory (they are read from the notes for
     /// what is shown).
     pub fn forget_first_lines(&mut self) {

@@ -6,10 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::Vault;
 use super::build::{Prepared, apply_note, resolve_note, sort_contact};
-use super::{Contact, Vault};
-use crate::core::links::{Links, name_keys};
-use crate::core::note::stem_of;
+use crate::core::links::{Links, Resolver, name_keys};
+use crate::core::note::{ParsedNote, stem_of};
 use crate::core::problem;
 use crate::core::text::{fold_key, without_md};
 
@@ -61,29 +61,46 @@ pub struct Change<'a> {
 ///
 /// [`build_prepared`]: super::build_prepared
 pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result<(), Refused> {
-    let Change {
-        gone,
-        read,
-        before,
-        after,
-    } = change;
-    let gone_set: HashSet<&str> = gone.iter().copied().collect();
-    let contact_at = |contacts: &[Contact], path: &str| {
-        contacts
-            .binary_search_by(|c| c.path.as_str().cmp(path))
-            .ok()
-    };
-    // (Both lists are sorted by path.)
-    let was = |path: &str| {
-        before
+    let gone_set: HashSet<&str> = change.gone.iter().copied().collect();
+    let moves = change.moves();
+    check(vault, &change, &gone_set, moves)?;
+    take_out(vault, &change, &gone_set);
+    let Change { read, after, .. } = change;
+    let notes = put_in_contacts(vault, read);
+    let resolver = links.after_change(vault, after, moves);
+    add_notes(vault, notes, resolver);
+    vault.notes = after.len();
+    Ok(())
+}
+
+impl Change<'_> {
+    /// Whether the note at `path` was there before the change, and if so whether it was a
+    /// contact.
+    fn was(&self, path: &str) -> Option<bool> {
+        // (Both lists are sorted by path.)
+        self.before
             .binary_search_by(|(p, _)| (*p).cmp(path))
             .ok()
-            .map(|i| before[i].1)
-    };
+            .map(|i| self.before[i].1)
+    }
+
+    /// Whether the change adds or removes a note: an edit moves no stem and no name.
+    fn moves(&self) -> bool {
+        self.before.len() != self.after.len()
+            || self.gone.iter().any(|p| self.was(p).is_none())
+            || self.read.iter().any(|p| self.was(&p.note.path).is_none())
+    }
+}
+
+/// Why the change may not be patched in, if it may move a link in a note it does not read
+/// (see [`patch`]).
+fn check(
+    vault: &Vault,
+    change: &Change<'_>,
+    gone_set: &HashSet<&str>,
+    moves: bool,
+) -> Result<(), Refused> {
     // Only a note added or removed needs these (an edit moves no stem and no name).
-    let moves = before.len() != after.len()
-        || gone.iter().any(|p| was(p).is_none())
-        || read.iter().any(|p| was(&p.note.path).is_none());
     let stems = |notes: &[(&str, bool)]| {
         let mut counts: HashMap<String, usize> = HashMap::new();
         if moves {
@@ -93,7 +110,7 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
         }
         counts
     };
-    let (stems_before, stems_after) = (stems(before), stems(after));
+    let (stems_before, stems_after) = (stems(change.before), stems(change.after));
     let names: HashSet<String> = if moves {
         vault.contacts.iter().flat_map(name_keys).collect()
     } else {
@@ -106,14 +123,16 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
         .flat_map(|(_, keys)| keys.iter().map(String::as_str))
         .collect();
 
-    // What may be patched.
-    let read_at: HashMap<&str, &Prepared> =
-        read.iter().map(|p| (p.note.path.as_str(), p)).collect();
-    for &path in gone {
-        if was(path) == Some(true) {
+    let read_at: HashMap<&str, &Prepared> = change
+        .read
+        .iter()
+        .map(|p| (p.note.path.as_str(), p))
+        .collect();
+    for &path in change.gone {
+        if change.was(path) == Some(true) {
             let same = match (
                 read_at.get(path).and_then(|p| p.contact.as_ref()),
-                contact_at(&vault.contacts, path),
+                vault.contact_at(path),
             ) {
                 // Exactly: other notes' search documents carry the name as written.
                 (Some(new), Some(ci)) => {
@@ -125,16 +144,16 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
             if !same {
                 return Err(Refused::ContactRenamed(path.to_string()));
             }
-        } else if !read_at.contains_key(path) && was(path).is_some() {
+        } else if !read_at.contains_key(path) && change.was(path).is_some() {
             let key = fold_key(stem_of(path));
             if names.contains(&key) || stems_before.get(&key).is_some_and(|&n| n > 1) {
                 return Err(Refused::RemovalMovesLinks(path.to_string()));
             }
         }
     }
-    for p in &read {
+    for p in &change.read {
         let path = p.note.path.as_str();
-        match was(path) {
+        match change.was(path) {
             Some(contact) if contact != p.contact.is_some() => {
                 return Err(Refused::ContactMadeOrUnmade(path.to_string()));
             }
@@ -157,11 +176,14 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
             }
         }
     }
+    Ok(())
+}
 
-    // Take out what the gone notes said. A contact's note says things of its contact only
-    // (mentions and given tasks come from other notes), so when only contacts' notes go,
-    // only those contacts are looked at.
-    let only_own = gone.iter().all(|p| was(p) == Some(true));
+/// Takes out what the gone notes said. A contact's note says things of its contact only
+/// (mentions and given tasks come from other notes), so when only contacts' notes go,
+/// only those contacts are looked at.
+fn take_out(vault: &mut Vault, change: &Change<'_>, gone_set: &HashSet<&str>) {
+    let only_own = change.gone.iter().all(|p| change.was(p) == Some(true));
     for c in vault
         .contacts
         .iter_mut()
@@ -177,15 +199,17 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
     vault
         .unresolved
         .retain(|path, _| !gone_set.contains(path.as_str()));
+}
 
-    // Contacts read again replace their old selves (keeping what other notes say of them);
-    // new ones go in at their place, moving the indexes after them.
-    let mut read = read;
+/// Puts in the contacts read: one read again replaces its old self (keeping what other notes
+/// say of it); a new one goes in at its place, moving the indexes after it. Returns the notes
+/// read, sorted by path.
+fn put_in_contacts(vault: &mut Vault, mut read: Vec<Prepared>) -> Vec<ParsedNote> {
     read.sort_by(|a, b| a.note.path.cmp(&b.note.path));
     let mut notes = Vec::with_capacity(read.len());
     for Prepared { note, contact } in read {
         if let Some(mut new) = contact {
-            match contact_at(&vault.contacts, &note.path) {
+            match vault.contact_at(&note.path) {
                 Some(ci) => {
                     let old = &mut vault.contacts[ci];
                     new.interactions
@@ -212,12 +236,16 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
         }
         notes.push(note);
     }
+    notes
+}
 
-    let resolver = links.after_change(vault, after, moves);
+/// Adds what the notes read say of contacts, as a whole build would, with `resolver` for
+/// where their links go.
+fn add_notes(vault: &mut Vault, notes: Vec<ParsedNote>, resolver: &Resolver) {
     let mut touched = vec![false; vault.contacts.len()];
     let mut problems = Vec::new();
     for mut note in notes {
-        let own = contact_at(&vault.contacts, &note.path);
+        let own = vault.contact_at(&note.path);
         if let Some(ci) = own {
             let c = &mut vault.contacts[ci];
             c.link_target = if resolver.stem_shared(&c.stem) {
@@ -247,6 +275,4 @@ pub fn patch(vault: &mut Vault, change: Change<'_>, links: &mut Links) -> Result
     }
     vault.problems.append(&mut problems);
     problem::sort(&mut vault.problems);
-    vault.notes = after.len();
-    Ok(())
 }
