@@ -7,6 +7,7 @@
 
 use std::ops::Range;
 
+use jiff::civil::Date;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::inline::{
@@ -210,23 +211,34 @@ impl<'a> BodyWalker<'a> {
         self.lines.line_of(offset)
     }
 
+    /// A date at the start of a heading or list item at `line`; when it is no real day, a
+    /// warning that says so and what follows (`consequence`), and none.
+    fn real_date(
+        &mut self,
+        date: Result<Date, String>,
+        line: usize,
+        consequence: &str,
+    ) -> Option<Date> {
+        match date {
+            Ok(date) => Some(date),
+            Err(shown) => {
+                self.note.problems.push(Problem::warning(
+                    &self.note.path,
+                    Some(line),
+                    format!("`{shown}` is not a real date; {consequence}"),
+                ));
+                None
+            }
+        }
+    }
+
     /// A heading's date, if its text begins with one: opens an entry or a scope.
     fn dated_heading(&mut self, range: &Range<usize>) -> Option<usize> {
         let raw = &self.text[range.clone()];
         let text = heading_text(raw);
         let (date, rest) = leading_date(text)?;
         let line = self.line(range.start);
-        let date = match date {
-            Ok(date) => date,
-            Err(shown) => {
-                self.note.problems.push(Problem::warning(
-                    &self.note.path,
-                    Some(line),
-                    format!("`{shown}` is not a real date; this heading is not read as dated"),
-                ));
-                return None;
-            }
-        };
+        let date = self.real_date(date, line, "this heading is not read as dated")?;
         let title = truncate_chars(
             &plain_inline_max(title_after_date(rest), TITLE_CHARS * 2),
             TITLE_CHARS,
@@ -301,19 +313,8 @@ impl<'a> BodyWalker<'a> {
             return None;
         }
         let (date, rest) = leading_date(own)?;
-        let date = match date {
-            Ok(date) => date,
-            Err(shown) => {
-                self.note.problems.push(Problem::warning(
-                    &self.note.path,
-                    Some(line),
-                    format!(
-                        "`{shown}` is not a real date; this list item is not read as an interaction"
-                    ),
-                ));
-                return None;
-            }
-        };
+        let consequence = "this list item is not read as an interaction";
+        let date = self.real_date(date, line, consequence)?;
         let rest = title_after_date(rest);
         let (title, summary) = match rest.split_once(": ") {
             Some((title, text)) => (title, text),
