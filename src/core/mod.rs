@@ -6,6 +6,7 @@
 pub mod cadence;
 pub mod dates;
 pub mod frontmatter;
+pub mod links;
 pub mod model;
 pub mod note;
 pub mod problem;

@@ -1,5 +1,8 @@
+use std::collections::HashMap;
+
 use super::*;
-use crate::core::note::parse;
+use crate::core::links::Resolver;
+use crate::core::note::{LinkTarget, ParsedNote, parse};
 
 fn vault(files: &[(&str, &str)]) -> Vault {
     let rules = Rules::default();

@@ -1,3 +1,4 @@
+use super::limits::CHUNK_BYTES;
 use super::*;
 
 fn rules() -> ContactRules {
