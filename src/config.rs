@@ -149,6 +149,12 @@ fn template_folders(vault: &Path) -> Vec<String> {
 }
 
 impl Config {
+    /// Whether any path is skipped besides dot-files (`ignore` globs, template folders): a
+    /// walk with nothing to skip need not spell out each path to ask.
+    pub fn may_skip(&self) -> bool {
+        !self.ignore.is_empty() || !self.templates.is_empty()
+    }
+
     /// Whether kith never reads the path (relative to the root, with `/`; a folder or a
     /// file): matched by an `ignore` glob, or in a template folder.
     pub fn skips(&self, rel: &str) -> bool {

@@ -101,6 +101,7 @@ pub fn walk_from(config: &Config, start: PathBuf) -> impl Iterator<Item = Found>
     let start_depth = start
         .strip_prefix(root)
         .map_or(0, |r| r.components().count());
+    let may_skip = config.may_skip();
     WalkDir::new(start)
         .follow_links(false)
         .into_iter()
@@ -111,7 +112,7 @@ pub fn walk_from(config: &Config, start: PathBuf) -> impl Iterator<Item = Found>
             if e.file_name().as_encoded_bytes().first() == Some(&b'.') {
                 return false;
             }
-            !config.skips(&rel_path(root, e.path()))
+            !may_skip || !config.skips(&rel_path(root, e.path()))
         })
         .filter_map(move |entry| {
             let entry = match entry {

@@ -15,8 +15,8 @@ use crate::report;
 /// The fast path: the manifest matches the walk, and the files it names are whole (and, when
 /// `need` searches, the index is in line with the model).
 pub fn try_unchanged(store: &Store, cfg: u64, need: Need, walk: &Walk) -> Option<Fresh> {
-    let manifest = store.read_manifest().ok()?;
-    if !manifest.is_current(cfg) || !manifest.matches(&walk.stats, &walk.problems) {
+    let manifest = read(store, need)?;
+    if !manifest.is_current(cfg) || !manifest.matches(walk) {
         return None;
     }
     cached(store, manifest, need)
@@ -28,16 +28,21 @@ pub fn read_watched(store: &Store, cfg: u64, need: Need) -> Option<Fresh> {
         if attempt > 0 {
             std::thread::sleep(Duration::from_millis(50));
         }
-        let manifest = if need.lists() {
-            store.read_manifest().ok()?
-        } else {
-            store.read_manifest_head().ok()?
-        };
+        let manifest = read(store, need)?;
         if !manifest.is_current(cfg) {
             return None;
         }
         cached(store, manifest, need)
     })
+}
+
+/// The manifest, without its lists of files and contacts unless `need` asks for them.
+fn read(store: &Store, need: Need) -> Option<Manifest> {
+    if need.lists() {
+        store.read_manifest().ok()
+    } else {
+        store.read_manifest_head().ok()
+    }
 }
 
 /// What `need` asks for, from the cache and the index as `manifest` describes them; `None`

@@ -5,8 +5,28 @@
 use serde::{Deserialize, Serialize};
 
 use super::schema::SCHEMA_VERSION;
-use super::walk::Stat;
-use crate::core::problem::Problem;
+use super::walk::{Stat, Walk};
+
+/// The hash of a walk: every note's path, size and modification time, in path order, and
+/// the paths that could not be read.
+pub fn walk_hash<'a>(
+    files: impl Iterator<Item = (&'a str, u64, i128)>,
+    problems: impl Iterator<Item = &'a str>,
+) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (rel, size, mtime) in files {
+        h.update(rel.as_bytes());
+        h.update(&[0]);
+        h.update(&size.to_le_bytes());
+        h.update(&mtime.to_le_bytes());
+    }
+    h.update(&[1]);
+    for p in problems {
+        h.update(p.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
+}
 
 /// How a file of the vault was read last time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +71,10 @@ pub struct Manifest {
     pub config: u64,
     /// The model this manifest describes ([`super::state::new_id`]; 0: none yet).
     pub generation: u64,
-    // The fields above are the head, which a reader of a watched index reads alone.
+    /// A hash of the walk it was made from ([`Walk::hash`]): a walk that hashes the same finds
+    /// the vault as this manifest describes it, without reading the list of files.
+    pub walk: u64,
+    // The fields above are the head, which the fast path reads alone.
     /// Folders or files the walk could not read (their problems are in the model).
     pub walk_problems: Vec<String>,
     /// Every contact, by path.
@@ -68,6 +91,7 @@ pub struct ManifestHead {
     pub kith: String,
     pub config: u64,
     pub generation: u64,
+    pub walk: u64,
 }
 
 impl From<ManifestHead> for Manifest {
@@ -77,6 +101,7 @@ impl From<ManifestHead> for Manifest {
             kith: h.kith,
             config: h.config,
             generation: h.generation,
+            walk: h.walk,
             ..Manifest::default()
         }
     }
@@ -90,18 +115,41 @@ impl Manifest {
             && self.config == cfg
     }
 
+    /// A manifest of `files` and the walk problems at `walk_problems`, with the hash of the
+    /// walk they make.
+    pub fn new(
+        head: ManifestHead,
+        files: Vec<FileState>,
+        walk_problems: Vec<String>,
+        contacts: Vec<ContactKey>,
+    ) -> Manifest {
+        let walk = walk_hash(
+            files.iter().map(|f| (f.rel.as_str(), f.size, f.mtime)),
+            walk_problems.iter().map(String::as_str),
+        );
+        Manifest {
+            walk,
+            walk_problems,
+            contacts,
+            files,
+            ..Manifest::from(head)
+        }
+    }
+
+    /// The head's fields.
+    pub fn head(&self) -> ManifestHead {
+        ManifestHead {
+            schema: self.schema,
+            kith: self.kith.clone(),
+            config: self.config,
+            generation: self.generation,
+            walk: self.walk,
+        }
+    }
+
     /// Whether the stat walk finds the vault exactly as this manifest describes it.
-    pub fn matches(&self, stats: &[Stat], walk_problems: &[Problem]) -> bool {
-        self.files.len() == stats.len()
-            && self.files.iter().zip(stats).all(|(m, s)| {
-                m.rel == s.file.rel
-                    && s.size.is_some_and(|size| size == m.size)
-                    && m.mtime == s.mtime
-            })
-            && self
-                .walk_problems
-                .iter()
-                .eq(walk_problems.iter().map(|p| &p.path))
+    pub fn matches(&self, walk: &Walk) -> bool {
+        self.generation != 0 && walk.hash() == Some(self.walk)
     }
 
     /// The entry for `rel` (the files are sorted by path).
@@ -170,6 +218,7 @@ impl Pairing<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::problem::Problem;
     use crate::vault::NoteFile;
 
     fn state(rel: &str, size: u64) -> FileState {
@@ -227,15 +276,34 @@ mod tests {
             .collect();
         assert_eq!(changed, ["0.md", "b/new.md", "d.md", "y.md"]);
         // The same files with the same stats match; a file that cannot be stat'ed never does.
-        let same = [stat("a.md", Some(1)), stat("b/c.md", Some(2))];
-        let two = Manifest {
-            files: vec![state("a.md", 1), state("b/c.md", 2)],
-            ..Manifest::default()
+        let head = ManifestHead {
+            schema: 1,
+            kith: "x".into(),
+            config: 2,
+            generation: 3,
+            walk: 0,
         };
-        assert!(two.matches(&same, &[]));
-        assert!(!two.matches(&[stat("a.md", Some(1)), stat("b/c.md", None)], &[]));
-        assert!(!two.matches(&same[..1], &[]));
+        let two = Manifest::new(
+            head,
+            vec![state("a.md", 1), state("b/c.md", 2)],
+            Vec::new(),
+            Vec::new(),
+        );
+        let walk = |stats: Vec<Stat>, problems: Vec<Problem>| Walk { stats, problems };
+        let same = || vec![stat("a.md", Some(1)), stat("b/c.md", Some(2))];
+        assert!(two.matches(&walk(same(), Vec::new())));
+        assert!(!two.matches(&walk(
+            vec![stat("a.md", Some(1)), stat("b/c.md", None)],
+            Vec::new()
+        )));
+        assert!(!two.matches(&walk(same()[..1].to_vec(), Vec::new())));
+        assert!(!two.matches(&walk(
+            vec![stat("a.md", Some(1)), stat("b/c.md", Some(3))],
+            Vec::new()
+        )));
         let problem = Problem::error("Locked", None, "cannot be read");
-        assert!(!two.matches(&same, &[problem]));
+        assert!(!two.matches(&walk(same(), vec![problem])));
+        // A manifest of no update yet matches nothing.
+        assert!(!Manifest::default().matches(&walk(Vec::new(), Vec::new())));
     }
 }

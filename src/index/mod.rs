@@ -89,9 +89,10 @@ impl Need {
         matches!(self, Need::Index { rebuild: true })
     }
 
-    /// Whether the manifest's lists of files and contacts are needed.
+    /// Whether the manifest's lists of files and contacts are needed (the watcher keeps the
+    /// manifest to patch from).
     fn lists(self) -> bool {
-        matches!(self, Need::Who | Need::Index { .. })
+        matches!(self, Need::Who | Need::Index { .. } | Need::Watch)
     }
 }
 

@@ -103,6 +103,8 @@ fn patch(
                 gone.push(&r.state.rel);
                 fresh_reads.push(r);
             }
+            // A new due note of kith's brings nothing to the model.
+            None if r.prepared.is_none() && r.problem.is_none() => {}
             None => fresh_reads.push(r),
         }
     }
@@ -140,10 +142,12 @@ fn patch(
     phases.mark("read the model");
     if gone.is_empty() && fresh_reads.is_empty() {
         // Touches only: the model stays; the manifest takes the new sizes and times.
-        let manifest = Manifest {
+        let manifest = Manifest::new(
+            old.head(),
             files,
-            ..old.clone()
-        };
+            old.walk_problems.clone(),
+            old.contacts.clone(),
+        );
         store.write_manifest(&manifest)?;
         return Ok(Ok(Updated {
             vault,

@@ -253,22 +253,23 @@ pub fn save(
     walk_problems: &[Problem],
     vault: &mut Vault,
 ) -> anyhow::Result<Manifest> {
-    let manifest = Manifest {
+    let head = super::manifest::ManifestHead {
         schema: super::schema::SCHEMA_VERSION,
         kith: env!("CARGO_PKG_VERSION").to_string(),
         config: cfg,
         generation,
-        files,
-        walk_problems: walk_problems.iter().map(|p| p.path.clone()).collect(),
-        contacts: vault
-            .contacts
-            .iter()
-            .map(|c| super::manifest::ContactKey {
-                path: c.path.clone(),
-                name: c.name.clone(),
-            })
-            .collect(),
+        walk: 0,
     };
+    let contacts = vault
+        .contacts
+        .iter()
+        .map(|c| super::manifest::ContactKey {
+            path: c.path.clone(),
+            name: c.name.clone(),
+        })
+        .collect();
+    let walk_problems = walk_problems.iter().map(|p| p.path.clone()).collect();
+    let manifest = Manifest::new(head, files, walk_problems, contacts);
     store.write_model(vault, generation)?;
     store.write_manifest(&manifest)?;
     Ok(manifest)

@@ -79,6 +79,19 @@ impl Walk {
         Walk { stats, problems }
     }
 
+    /// The hash of this walk ([`super::manifest::walk_hash`]); none when a note could not
+    /// be stat'ed (such a walk matches no manifest: the note is read and reported).
+    pub fn hash(&self) -> Option<u64> {
+        let mut files = Vec::with_capacity(self.stats.len());
+        for s in &self.stats {
+            files.push((s.file.rel.as_str(), s.size?, s.mtime));
+        }
+        Some(super::manifest::walk_hash(
+            files.into_iter(),
+            self.problems.iter().map(|p| p.path.as_str()),
+        ))
+    }
+
     /// Stats again the notes at `paths` (relative to the root) and everything below them: a
     /// note changed, created or gone, a folder moved in or out. The rest is kept as it was.
     pub fn restat(&mut self, config: &Config, paths: &BTreeSet<String>) {

@@ -147,10 +147,7 @@ impl Watched {
             });
         };
         let manifest = &self.fresh.manifest;
-        if manifest.config == cfg
-            && manifest.generation != 0
-            && manifest.matches(&walk.stats, &walk.problems)
-        {
+        if manifest.config == cfg && manifest.matches(walk) {
             return Ok(Changes::default());
         }
         let kept = (self.store.manifest_stamp() == self.stamp).then(|| Kept {
