@@ -189,18 +189,30 @@ pub(crate) fn counts(vault: &Vault) -> String {
     )
 }
 
-/// The contact NAME means (docs/vault.md, "What kith read"); when none or several do, says so on stderr and
-/// gives the exit code (1).
-pub(crate) fn find_contact(vault: &Vault, name: &str) -> Result<usize, ExitCode> {
+/// The contact NAME means (see docs/vault.md); when none or several do, says so on stderr
+/// (with the closest names, or why a note of that name is no contact) and gives the exit
+/// code, 1.
+pub(crate) fn find_contact(config: &Config, vault: &Vault, name: &str) -> Result<usize, ExitCode> {
     use crate::core::model::{Found, find};
+    let listed = |at: &[usize]| -> Vec<String> {
+        at.iter().map(|&i| vault.contacts[i].name.clone()).collect()
+    };
     match find(vault, name) {
         Found::One(i) => Ok(i),
-        Found::None => {
-            crate::report::notice(format_args!("no contact matches `{name}`"));
+        Found::None(near) => {
+            let mut msg = format!("no contact matches `{name}`");
+            if let Some(note) = note_named(config, name) {
+                let why = config.rules.contacts.why_not(&note);
+                msg = format!("`{note}` is not a contact: {why}");
+            }
+            if !near.is_empty() {
+                msg.push_str(&format!("; did you mean {}?", listed(&near).join(", or ")));
+            }
+            crate::report::notice(msg);
             Err(ExitCode::from(1))
         }
         Found::Many(candidates) => {
-            let mut msg = format!("`{name}` matches more than one contact:");
+            let mut msg = format!("`{name}` matches more than one contact; say which:");
             for i in candidates {
                 let c = &vault.contacts[i];
                 msg.push_str(&format!("\n  {} ({})", c.name, c.path));
@@ -209,6 +221,22 @@ pub(crate) fn find_contact(vault: &Vault, name: &str) -> Result<usize, ExitCode>
             Err(ExitCode::from(1))
         }
     }
+}
+
+/// The path of a note (not a contact) whose file name is `name`, ignoring case and accents.
+fn note_named(config: &Config, name: &str) -> Option<String> {
+    use crate::core::note::stem_of;
+    use crate::core::text::{fold_accents, without_md};
+    let wanted = fold_accents(without_md(name.trim()));
+    crate::vault::walk(config).find_map(|found| match found {
+        crate::vault::Found::Note(file)
+            if fold_accents(stem_of(&file.rel)) == wanted
+                || fold_accents(without_md(&file.rel)) == wanted =>
+        {
+            Some(file.rel)
+        }
+        _ => None,
+    })
 }
 
 /// With `-v`, what bringing the index up to date did.

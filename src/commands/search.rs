@@ -49,7 +49,7 @@ pub fn run(
     let fresh = index::refresh(config, need)?;
     super::report_refresh(config, &fresh);
     if let Some(name) = &contact {
-        match super::find_contact(&fresh.vault, name) {
+        match super::find_contact(config, &fresh.vault, name) {
             Ok(i) => q.contact = Some(fresh.vault.contacts[i].path.clone()),
             Err(code) => return Ok(code),
         }

@@ -52,7 +52,7 @@ struct ShowJson {
 pub fn run(config: &Config, name: &str, json: bool) -> anyhow::Result<ExitCode> {
     let mut vault = crate::index::model(config)?;
     super::summary(config, &vault);
-    let index = match super::find_contact(&vault, name) {
+    let index = match super::find_contact(config, &vault, name) {
         Ok(i) => i,
         Err(code) => return Ok(code),
     };

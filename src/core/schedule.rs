@@ -382,7 +382,7 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
             found
         }
     };
-    let health = health(vault, rules);
+    let health = health(vault, rules, today);
     Week {
         today,
         start,
@@ -599,13 +599,14 @@ fn introductions(vault: &Vault, rules: &Rules) -> Vec<Introduction> {
         .collect()
 }
 
-fn health(vault: &Vault, rules: &Rules) -> Health {
+fn health(vault: &Vault, rules: &Rules, today: Date) -> Health {
     let active = |c: &&Contact| c.status == Status::Active;
+    // The same test as a check-in's reason `never`: a planned conversation is no contact yet.
     let never_contacted = vault
         .contacts
         .iter()
         .filter(active)
-        .filter(|c| c.interactions.is_empty() && c.last_contact_property.is_none())
+        .filter(|c| last_contact(c, today).is_none())
         .count();
     let over_capacity = rules
         .tiers

@@ -62,6 +62,19 @@ pub fn fold_key(text: &str) -> String {
     out
 }
 
+/// A key for finding a name as people type it: like [`fold_key`], with accents taken off
+/// (`Zoë Ångström` is `zoe angstrom`).
+pub fn fold_accents(text: &str) -> String {
+    if text.is_ascii() {
+        return fold_key(text);
+    }
+    let bare: String = text
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect();
+    fold_key(&bare)
+}
+
 /// Inline Markdown as plain text: wikilinks become their shown text, Markdown links their
 /// text, emphasis markers and code ticks go, white space is folded. Linear in the text's
 /// length whatever it holds (a link is looked for only within a bounded window).

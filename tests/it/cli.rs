@@ -399,14 +399,19 @@ fn contacts_by_folder_at_any_depth_and_by_tag_anywhere() {
             "Notes/Eve.md",
             "---\ntags:\n  - colleague\n  - PERSON\n---\n",
         )
-        // Not contacts: another tag, a tag only in the body, a folder that merely starts
-        // with People, a note at the root.
+        // An inline tag in the body counts, as in Obsidian.
+        .file("Notes/Gus.md", "Met at the meetup. #Person\n")
+        // Not contacts: another tag, the tag only inside code or a comment, a folder that
+        // merely starts with People, a note at the root.
         .file("Notes/Fay.md", "---\ntags: [friend]\n---\n")
-        .file("Notes/Gus.md", "#person\n")
+        .file(
+            "Notes/Jo.md",
+            "Use `#person` or\n\n```\n#person\n```\n%% #person %%\n",
+        )
         .file("Peoplex/Hal.md", "")
         .file("Ivy.md", "");
     let due = v.due();
-    assert_eq!(due["health"]["contacts"], 5, "{due:#}");
+    assert_eq!(due["health"]["contacts"], 6, "{due:#}");
     // All never contacted, tier B: ordered by name.
     assert_eq!(
         pick(&due["check_ins"], &["contact", "path", "reason"]),
@@ -416,6 +421,7 @@ fn contacts_by_folder_at_any_depth_and_by_tag_anywhere() {
             json!(["Cy", "Clients/Cy.md", "never"]),
             json!(["Dee", "Notes/Dee.md", "never"]),
             json!(["Eve", "Notes/Eve.md", "never"]),
+            json!(["Gus", "Notes/Gus.md", "never"]),
         ]
     );
 }
@@ -1977,6 +1983,14 @@ fn show_matches_name_alias_stem_and_unique_prefix() {
         ("Alan", "Alan Turing"),
         ("adam", "Adam Smith"),
         ("Ada Love", "Ada Lovelace"),
+        // Any word of the name or an alias, case and accents aside; a whole word wins over
+        // the start of another's (`ada` is Ada's first word, and only the start of Adam).
+        ("lovelace", "Ada Lovelace"),
+        ("hopper", "Grace Hopper"),
+        ("numbers", "Ada Lovelace"),
+        ("Ada", "Ada Lovelace"),
+        ("turing", "Alan Turing"),
+        ("TÜRING", "Alan Turing"),
     ];
     for (query, want) in table {
         let run = v.kith(&["show", query, "--json"]);
@@ -1987,7 +2001,7 @@ fn show_matches_name_alias_stem_and_unique_prefix() {
     let run = v.kith(&["show", "Ada", "Lovelace", "--json"]).ok();
     assert_eq!(run.json()["contact"], "Ada Lovelace");
     // Ambiguous: exit 1, the candidates on stderr, nothing on stdout.
-    for query in ["Ada", "a", "AD"] {
+    for query in ["a", "AD"] {
         let run = v.kith(&["show", query]).code(1);
         assert!(
             run.stderr.contains("Ada Lovelace") && run.stderr.contains("Adam Smith"),
@@ -2000,10 +2014,45 @@ fn show_matches_name_alias_stem_and_unique_prefix() {
     let w = TestVault::new();
     w.file("People/Ada.md", "").file("People/Adam.md", "");
     assert_eq!(w.show("ada")["path"], "People/Ada.md");
-    // Unknown.
+    // Unknown: said, with the closest names when some are close.
     let run = v.kith(&["show", "Zed", "--json"]).code(1);
-    assert!(run.stderr.contains("Zed"), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("\nkith: no contact matches `Zed`\n"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
+    let run = v.kith(&["show", "lovlace"]).code(1);
+    assert!(
+        run.stderr
+            .contains("no contact matches `lovlace`; did you mean Ada Lovelace?"),
+        "{}",
+        run.stderr
+    );
+    // A note of that name that is no contact: said, and why.
+    v.file("Notes/Linus.md", "Kernel notes.\n");
+    let run = v.kith(&["show", "linus"]).code(1);
+    assert!(
+        run.stderr
+            .contains("`Notes/Linus.md` is not a contact: not under People/ and no #person tag"),
+        "{}",
+        run.stderr
+    );
+    // The same resolution serves search --contact.
+    let run = v
+        .kith(&["search", "*", "--contact", "lovelace", "--json"])
+        .ok();
+    assert!(
+        run.json()["total"].as_u64().unwrap_or(0) >= 2,
+        "{}",
+        run.stdout
+    );
+    let run = v.kith(&["search", "*", "--contact", "hoper"]).code(1);
+    assert!(
+        run.stderr.contains("did you mean Grace Hopper?"),
+        "{}",
+        run.stderr
+    );
 }
 
 fn problem_vault() -> TestVault {

@@ -36,9 +36,13 @@ pub(super) fn read_contact(
     let snooze_until = props.date("snooze_until");
     let birthday = props.birthday();
     let milestones = props.milestones();
-    // Shown and searched as written, so only their type is checked here.
-    for key in ["company", "role", "email", "phone", "location", "linkedin"] {
+    // Shown and searched as written, so only their type is checked here. A person may have
+    // several addresses and numbers (templates often write them as lists).
+    for key in ["company", "role", "location", "linkedin"] {
         let _ = props.text(key);
+    }
+    for key in ["email", "phone"] {
+        let _ = props.texts(key);
     }
     let mut topics: Vec<String> = ["tags", "interests"]
         .into_iter()
@@ -149,6 +153,31 @@ impl<'a> Props<'a> {
                 self.wrong_type(p, key, "a list of text");
                 Vec::new()
             }
+        }
+    }
+
+    /// One text or a list of texts, each kept whole.
+    fn texts(&mut self, key: &str) -> Vec<String> {
+        let Some(p) = self.get(key) else {
+            return Vec::new();
+        };
+        match &p.value {
+            Yaml::Seq(items)
+                if items
+                    .iter()
+                    .all(|i| i.as_text().is_some() || *i == Yaml::Null) =>
+            {
+                text_list(&p.value, false)
+            }
+            Yaml::Seq(_) => {
+                self.wrong_type(p, key, "text or a list of text");
+                Vec::new()
+            }
+            _ => self
+                .text_of(p, key, "text or a list of text")
+                .and_then(|t| non_empty(&t))
+                .into_iter()
+                .collect(),
         }
     }
 

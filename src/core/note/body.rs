@@ -487,6 +487,39 @@ impl<'a> BodyWalker<'a> {
     }
 }
 
+/// The code and HTML of a note's body (from `body_start` in `text`), sorted: what the walker
+/// leaves out when it looks for tags, for a note that must be judged by its tags before it
+/// is walked.
+pub(super) fn code_ranges(text: &str, body_start: usize) -> Vec<Range<usize>> {
+    let source = &text[body_start..];
+    let options = Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES;
+    let mut code = Vec::new();
+    for chunk in chunks(source) {
+        let start = body_start + chunk.start;
+        for (event, range) in Parser::new_ext(&source[chunk], options).into_offset_iter() {
+            let is_code = match event {
+                Event::Code(_)
+                | Event::InlineMath(_)
+                | Event::DisplayMath(_)
+                | Event::Html(_)
+                | Event::InlineHtml(_) => true,
+                Event::Start(tag) => {
+                    matches!(
+                        tag,
+                        Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)
+                    )
+                }
+                _ => false,
+            };
+            if is_code {
+                code.push(range.start + start..range.end + start);
+            }
+        }
+    }
+    code.sort_by_key(|r| r.start);
+    code
+}
+
 /// A link target from a link event, or `None` for links that cannot reach a note (URLs,
 /// anchors within the note).
 fn link_target(link_type: LinkType, dest: &str) -> Option<LinkTarget> {

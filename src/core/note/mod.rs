@@ -48,6 +48,45 @@ impl ContactRules {
                 .iter()
                 .any(|t| self.tags.iter().any(|c| *c == tags::normalize(t)))
     }
+
+    /// Whether the note's body (from `body_start` in `text`) holds one of the contact tags
+    /// inline (`#person`), outside code. Most notes hold none, and are told so by a plain
+    /// search; only a note that seems to is read for its code spans.
+    pub fn tagged_inline(&self, text: &str, body_start: usize) -> bool {
+        let body = &text[body_start..];
+        let seems = self.tags.iter().any(|tag| {
+            let wanted = format!("#{tag}");
+            memchr::memmem::find_iter(body.as_bytes(), b"#").any(|at| {
+                body.get(at..at + wanted.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(&wanted))
+            })
+        });
+        if !seems {
+            return false;
+        }
+        let code = body::code_ranges(text, body_start);
+        tags::scan_from(text, body_start, &code)
+            .iter()
+            .any(|(_, t)| self.tags.contains(&tags::normalize(t)))
+    }
+
+    /// Why the note at `path` is not a contact, for someone who expected it to be: `not
+    /// under People/ and no #person tag`.
+    pub fn why_not(&self, path: &str) -> String {
+        let mut why = Vec::new();
+        if !self.folders.is_empty() {
+            let folders: Vec<String> = self.folders.iter().map(|f| format!("{f}/")).collect();
+            why.push(format!("not under {}", folders.join(" or ")));
+        }
+        if !self.tags.is_empty() {
+            let tags: Vec<String> = self.tags.iter().map(|t| format!("#{t}")).collect();
+            why.push(format!("no {} tag", tags.join(" or ")));
+        }
+        if why.is_empty() {
+            return format!("the config names no contact folder and no contact tag for {path}");
+        }
+        why.join(" and ")
+    }
 }
 
 /// A link as written: its target without `#heading`, `^block` or `|shown` parts.
@@ -248,6 +287,7 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
             0
         }
         Split::Closed { yaml, body_offset } => {
+            commented_tags(&mut note, yaml);
             match frontmatter::parse_yaml(yaml) {
                 Ok(mut props) => {
                     for p in &mut props {
@@ -267,11 +307,6 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
             body_offset
         }
     };
-    note.is_contact = rules.is_contact(path, &note.tag_values());
-    if !note.is_contact {
-        note.note_date = note_date(&mut note);
-    }
-    property_links(&mut note);
     // Obsidian comments (`%%…%%`) and lines too long to be prose are hidden from everything
     // below: blanked to spaces of the same length, so offsets and lines hold.
     let body = &text[body_offset..];
@@ -298,8 +333,54 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
         blanked = blank_ranges(text, &hidden, 0);
         blanked.as_str()
     };
+    // Obsidian counts a `#person` in the body as the note's tag, as much as one in `tags`.
+    note.is_contact =
+        rules.is_contact(path, &note.tag_values()) || rules.tagged_inline(visible, body_offset);
+    if !note.is_contact {
+        note.note_date = note_date(&mut note);
+    }
+    property_links(&mut note);
     BodyWalker::new(&mut note, visible, body_offset, &lines).walk();
     note
+}
+
+/// `tags: #person` is a YAML comment, so the note has no tags at all (and a `- #person` item
+/// is empty): said, with how to write it, since the note silently is no contact otherwise.
+fn commented_tags(note: &mut ParsedNote, yaml: &str) {
+    let mut in_tags = false;
+    for (i, line) in yaml.lines().enumerate() {
+        let top_level = !line.starts_with([' ', '\t', '-']);
+        if top_level {
+            in_tags = false;
+        }
+        let value = match line.split_once(':') {
+            Some((key, value)) if top_level && key.trim().eq_ignore_ascii_case("tags") => {
+                in_tags = true;
+                value.trim()
+            }
+            _ if in_tags => match line.trim_start().strip_prefix('-') {
+                Some(item) => item.trim(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let Some(tag) = value.strip_prefix('#') else {
+            continue;
+        };
+        let tag = tag.split([' ', ',', ']']).next().unwrap_or("").trim();
+        if tag.is_empty() {
+            continue;
+        }
+        note.problems.push(Problem::warning(
+            &note.path,
+            Some(i + 2),
+            format!(
+                "`{}` is a YAML comment, not a tag (YAML starts a comment at `#`): write \
+                 `tags: [{tag}]` or `tags: {tag}`",
+                line.trim()
+            ),
+        ));
+    }
 }
 
 /// Wikilinks in property values (`attendees: ["[[Ada]]"]`): Obsidian counts them as the
