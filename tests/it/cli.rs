@@ -2206,6 +2206,55 @@ fn check_exits_0_with_only_warnings_or_nothing() {
 }
 
 #[test]
+fn properties_written_the_way_templates_write_them() {
+    let v = TestVault::new();
+    // `tags: #person` is a YAML comment: no tags, so no contact, and a warning saying how to
+    // write it; the same in a list item.
+    v.file("Notes/Linus.md", "---\ntags: #person\n---\nKernel.\n")
+        .file(
+            "Notes/Ken.md",
+            "---\ntags:\n  - colleague\n  - #person\n---\n",
+        )
+        // Lists of addresses and numbers are no mistake.
+        .file(
+            "People/Grace.md",
+            "---\nemail: [grace@navy.example, g@home.example]\nphone:\n  - \"+1 555 0100\"\n---\n",
+        );
+    let check = v.kith(&["check", "--json"]).ok().json();
+    let problems: Vec<(String, u64, String)> = check["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap_or("").to_string(),
+                p["line"].as_u64().unwrap_or(0),
+                p["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert_eq!((problems[0].0.as_str(), problems[0].1), ("Notes/Ken.md", 4));
+    assert_eq!(
+        (problems[1].0.as_str(), problems[1].1),
+        ("Notes/Linus.md", 2)
+    );
+    assert!(
+        problems[1]
+            .2
+            .contains("`tags: #person` is a YAML comment, not a tag")
+            && problems[1].2.contains("write `tags: [person]`"),
+        "{problems:#?}"
+    );
+    assert_eq!(v.due()["health"]["contacts"], 1);
+    let grace = v.show("grace");
+    assert_eq!(
+        grace["properties"]["email"],
+        json!(["grace@navy.example", "g@home.example"])
+    );
+}
+
+#[test]
 fn init_writes_a_working_vault_and_refuses_to_overwrite() {
     let v = TestVault::new();
     let run = Run::from(v.bare().arg("init").arg(v.root()));

@@ -305,11 +305,13 @@ fn health_counts() {
             ),
             ("People/A3.md", "---\ntier: A\nstatus: archived\n---\n"),
             ("People/Bad.md", "---\ntier: [x\n---\n"),
+            // Only a planned conversation: not contacted yet, as its check-in reason says.
+            ("People/Plan.md", "- 2026-12-01 lunch\n"),
         ],
         "2026-11-23",
     );
-    assert_eq!(w.health.contacts, 4);
-    assert_eq!(w.health.never_contacted, 2);
+    assert_eq!(w.health.contacts, 5);
+    assert_eq!(w.health.never_contacted, 3);
     assert_eq!(w.health.problems, 1);
     assert!(w.health.over_capacity.is_empty());
     assert_eq!(w.label, "2026-W48");
