@@ -144,7 +144,11 @@ fn text(hits: &[Hit]) -> String {
             out.push('\n');
         }
         let date = h.date.map_or_else(|| "----------".to_string(), ymd);
-        let _ = writeln!(out, "{BOLD}{date}  {}{BOLD:#}  {}", h.contact, h.title);
+        let _ = write!(out, "{BOLD}{date}  {}{BOLD:#}", h.contact);
+        if !h.title.is_empty() {
+            let _ = write!(out, "  {}", h.title);
+        }
+        out.push('\n');
         let _ = writeln!(out, "  {DIM}{}:{}{DIM:#}", h.path, h.line);
         if !h.snippet.is_empty() {
             let mut line = String::from("  ");

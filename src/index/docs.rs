@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 use super::schema::{Fields, KIND_CONTACT, KIND_INTERACTION};
 use crate::core::frontmatter::{self, Split};
 use crate::core::model::{Contact, Vault};
+use crate::core::note::plain_block;
 use crate::core::text::strip_bom;
 
 /// Properties that are not free text about the person: left out of `properties`.
@@ -154,7 +155,8 @@ impl<'a> Sources<'a> {
             d.add_u64(f.line, i.line as u64);
             d.add_date(f.date, to_tantivy(i.date));
             d.add_text(f.title, &i.title);
-            d.add_text(f.body, join(text, &i.body));
+            let body = join(text, &i.body);
+            d.add_text(f.body, after_date_and_title(&body, i.date, &i.title));
             for t in &i.tags {
                 d.add_text(f.tag, t);
             }
@@ -173,19 +175,45 @@ fn add_contact(d: &mut TantivyDocument, c: &Contact, f: &Fields) {
     }
 }
 
-/// The text of some byte ranges of `text`, joined by a blank line; ranges that do not fit
+/// The text of some byte ranges of `text` as plain text (what is searched and shown in
+/// snippets: no `[[ ]]`, `###` or `- [ ]`), joined by a blank line; ranges that do not fit
 /// the text (it changed since it was parsed) are left out.
 fn join(text: &str, ranges: &[Range<usize>]) -> String {
     let mut out = String::new();
     for r in ranges {
         if let Some(part) = text.get(r.clone()) {
+            let plain = plain_block(part);
+            if plain.is_empty() {
+                continue;
+            }
             if !out.is_empty() {
                 out.push_str("\n\n");
             }
-            out.push_str(part.trim_end());
+            out.push_str(&plain);
         }
     }
     out
+}
+
+/// A conversation's text without the date and title it opens with (`2026-07-10 coffee: In
+/// Berlin…` is `In Berlin…`): they are shown, and searched, on their own.
+fn after_date_and_title<'a>(body: &'a str, date: Date, title: &str) -> &'a str {
+    let date = crate::core::dates::ymd(date);
+    let Some(rest) = body.strip_prefix(date.as_str()) else {
+        return body;
+    };
+    let (first, more) = rest.split_once('\n').unwrap_or((rest, ""));
+    let first = first.trim_start_matches([' ', '-', '–', '—', '·', ':', '|', ',']);
+    match first.strip_prefix(title).map(str::trim_start) {
+        Some(said) if said.starts_with(':') && !said[1..].trim().is_empty() => {
+            // Where the text after the title's colon begins, in `rest`.
+            let at = said.as_ptr() as usize - rest.as_ptr() as usize + 1;
+            rest[at..].trim_start()
+        }
+        // The first line is only the title: the text is what follows.
+        Some(said) if said.is_empty() || said.starts_with(':') => more,
+        _ => body,
+    }
 }
 
 fn contact_doc(c: &Contact, text: &str, f: &Fields) -> TantivyDocument {
@@ -248,4 +276,43 @@ fn contact_doc(c: &Contact, text: &str, f: &Fields) -> TantivyDocument {
     }
     d.add_text(f.body, join(text, &gaps));
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conversation_text_leaves_out_its_date_and_title() {
+        let day = Date::constant(2026, 7, 10);
+        for (body, title, text) in [
+            (
+                "2026-07-10 coffee: In Berlin.\nMore.",
+                "coffee",
+                "In Berlin.\nMore.",
+            ),
+            ("2026-07-10 — walk: Rain.", "walk", "Rain."),
+            (
+                "2026-07-10 Call: seed #ask\nAsked about it.",
+                "Call: seed #ask",
+                "Asked about it.",
+            ),
+            ("2026-07-10 call\nNext line.", "call", "Next line."),
+            (
+                "2026-07-10\nA daily heading's text.",
+                "",
+                "A daily heading's text.",
+            ),
+            // Not a conversation's own opening: kept whole.
+            ("Lunch with Rob.", "lunch", "Lunch with Rob."),
+            ("2026-07-11 coffee: x", "coffee", "2026-07-11 coffee: x"),
+            (
+                "2026-07-10 coffee with Ann: notes",
+                "coffee",
+                "2026-07-10 coffee with Ann: notes",
+            ),
+        ] {
+            assert_eq!(after_date_and_title(body, day, title), text, "{body}");
+        }
+    }
 }

@@ -16,7 +16,7 @@ use super::tokenizer::WordTokenizer;
 
 /// Bumped whenever the schema, the analyzers or what goes into a document change: an index
 /// of another version is rebuilt from the vault.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Prose: words (each CJK character its own word), lower case, accents folded, English stems.
 pub const PROSE: &str = "kith_prose";

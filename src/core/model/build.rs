@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::contact::read_contact;
 use super::{Contact, ContactTask, Interaction, Rules, Vault};
 use crate::core::links::Resolver;
-use crate::core::note::{ParsedNote, Task, stem_of};
+use crate::core::note::{BlockKind, ParsedNote, Task, stem_of, title_of_stem};
 use crate::core::problem::{self, Problem};
 use crate::core::tags;
 use crate::core::text::{fold_key, without_md};
@@ -228,7 +228,8 @@ fn add_mentions(
     let mut groups: BTreeMap<(usize, Option<usize>), (Vec<usize>, usize)> = BTreeMap::new();
     let mut order: Vec<(usize, Option<usize>)> = Vec::new();
     for (link, ci) in note.links.iter().zip(resolved) {
-        let Some(ci) = *ci else {
+        // A link in an open task is a plan: the task is a promise, not a conversation.
+        let Some(ci) = ci.filter(|_| !link.plan) else {
             continue;
         };
         let dated = match link.scope {
@@ -249,21 +250,33 @@ fn add_mentions(
             group.0.push(b);
         }
     }
+    let stem_title = title_of_stem(&note.stem);
     for key in order {
         let (blocks, link_line) = &groups[&key];
+        // The properties stand for the whole meeting only when nothing in it links them.
+        let text_only: Vec<usize> = blocks
+            .iter()
+            .copied()
+            .filter(|&b| note.blocks[b].kind == BlockKind::Text)
+            .collect();
+        let blocks = if text_only.is_empty() {
+            blocks
+        } else {
+            &text_only
+        };
         let (ci, scope) = key;
         let (date, title, mut tags) = match scope.map(|s| &note.scopes[s]) {
             Some(s) => (
                 s.date,
                 if s.title.is_empty() {
-                    note.stem.clone()
+                    stem_title.clone()
                 } else {
                     s.title.clone()
                 },
                 s.tags.clone(),
             ),
             None => match note.note_date {
-                Some(d) => (d, note.stem.clone(), Vec::new()),
+                Some(d) => (d, stem_title.clone(), Vec::new()),
                 None => continue,
             },
         };

@@ -177,7 +177,7 @@ fn mentions_group_by_contact_and_scope() {
             ("2026-10-01".into(), "call", "People/Ada.md", 1, false),
             (
                 "2026-11-12".into(),
-                "2026-11-12 Offsite",
+                "Offsite",
                 "Meetings/2026-11-12 Offsite.md",
                 1,
                 true
@@ -276,7 +276,15 @@ fn links_in_properties_are_links() {
     assert_eq!(ada.interactions.len(), 1);
     let i = &ada.interactions[0];
     assert_eq!((&*i.path, i.line), ("Meetings/Sync.md", 3));
-    assert_eq!(i.summary(), "attendees: Ada L, Bob");
+    // Linked from the properties alone: the meeting's text is the conversation.
+    assert_eq!(i.summary(), "Notes.");
+    let text =
+        "---\ndate: 2026-11-20\nattendees:\n  - \"[[Ada|Ada L]]\"\n  - \"[[Bob]]\"\n---\nNotes.\n";
+    let body_start = text.find("Notes.").expect("body");
+    assert_eq!(i.body, vec![Range {
+        start: body_start,
+        end: text.len()
+    }]);
     let bob = contact(&v, "People/Bob.md");
     let ada_idx = v
         .contacts
@@ -284,6 +292,71 @@ fn links_in_properties_are_links() {
         .position(|c| c.path == "People/Ada.md")
         .expect("ada");
     assert!(bob.links_to.contains(&ada_idx));
+}
+
+#[test]
+fn mentions_follow_dated_items_plans_and_file_names() {
+    let v = vault(&[
+        ("People/Ada.md", ""),
+        ("People/Bob.md", ""),
+        ("People/Cy.md", ""),
+        (
+            "Notes/Running log.md",
+            "## 2026-11-01 November\n\
+             - 2026-11-20 coffee with [[Ada]]: she moved teams #give\n  \
+               - and [[Bob]] joined\n\
+             - [[Cy]] in November\n\
+             - [ ] call [[Cy]] about the deck\n\
+             - [x] called [[Bob]]\n",
+        ),
+        (
+            "Daily/2026-11-18.md",
+            "Lunch with [[Ada]].\n- [ ] send [[Bob]] the notes\n",
+        ),
+    ]);
+    let seen = |path: &str| -> Vec<(String, String, usize, Vec<String>)> {
+        contact(&v, path)
+            .interactions
+            .iter()
+            .map(|i| {
+                (
+                    crate::core::dates::ymd(i.date),
+                    i.title.clone(),
+                    i.line,
+                    i.tags.clone(),
+                )
+            })
+            .collect()
+    };
+    // A dated list item is a scope of its own, nested items included, its date and title
+    // winning over the heading's; a daily note's conversation has no title.
+    assert_eq!(
+        seen("People/Ada.md"),
+        [
+            ("2026-11-18".into(), String::new(), 1, vec![]),
+            (
+                "2026-11-20".into(),
+                "coffee with Ada".into(),
+                2,
+                vec!["give".into()]
+            ),
+        ]
+    );
+    // Bob: the nested item of the dated one, and a closed task (an ordinary link); the open
+    // task in the daily note is a plan, no conversation.
+    assert_eq!(
+        seen("People/Bob.md")
+            .iter()
+            .map(|(d, _, l, _)| (d.as_str(), *l))
+            .collect::<Vec<_>>(),
+        [("2026-11-01", 6), ("2026-11-20", 3)]
+    );
+    // Cy: the undated item counts under the heading; the open task does not.
+    assert_eq!(
+        seen("People/Cy.md"),
+        [("2026-11-01".into(), "November".into(), 4, vec![])]
+    );
+    assert_eq!(contact(&v, "People/Cy.md").interactions[0].body.len(), 1);
 }
 
 /// The model patched from `before` to `after`, or why it could not be; and the model built

@@ -15,7 +15,9 @@ use super::inline::{
     heading_text, percent_decode, task_text, title_after_date,
 };
 use super::limits::chunks;
-use super::{Block, Entry, EntryKind, LinkTarget, NoteLink, ParsedNote, Scope, Task, merge_ranges};
+use super::{
+    Block, BlockKind, Entry, EntryKind, LinkTarget, NoteLink, ParsedNote, Scope, Task, merge_ranges,
+};
 use crate::core::dates::leading_date;
 use crate::core::problem::Problem;
 use crate::core::tags;
@@ -36,10 +38,20 @@ struct Frame {
     range: Range<usize>,
     /// For items: where the item's own content ends (its first nested list).
     own_end: Option<usize>,
-    /// For items that are tasks: the index into `tasks` and the links seen in its own text.
+    /// For items that are tasks: the index into `tasks`.
     task: Option<usize>,
+    /// For dated items in a note that is not a contact: the scope they open.
+    scope: Option<usize>,
     /// The block index assigned to this frame, once a link is found inside it.
     block: Option<usize>,
+}
+
+/// What a list item's first line makes it.
+enum Item {
+    Task(usize),
+    /// A dated item in a note that is not a contact: the scope it opens.
+    Scope(usize),
+    Plain,
 }
 
 struct OpenHeading {
@@ -140,10 +152,14 @@ impl<'a> BodyWalker<'a> {
                 self.push_frame(FrameKind::Heading, range);
             }
             Tag::Item => {
-                let task = self.list_item(&range);
+                let item = self.list_item(&range);
                 self.push_frame(FrameKind::Item, range);
                 if let Some(top) = self.frames.last_mut() {
-                    top.task = task;
+                    match item {
+                        Item::Task(t) => top.task = Some(t),
+                        Item::Scope(s) => top.scope = Some(s),
+                        Item::Plain => {}
+                    }
                 }
             }
             Tag::List(_) => {
@@ -192,6 +208,7 @@ impl<'a> BodyWalker<'a> {
             range,
             own_end: None,
             task: None,
+            scope: None,
             block: None,
         });
     }
@@ -279,8 +296,9 @@ impl<'a> BodyWalker<'a> {
         }
     }
 
-    /// Reads a list item's first line: a task, or (in a contact note) a dated entry.
-    fn list_item(&mut self, range: &Range<usize>) -> Option<usize> {
+    /// Reads a list item's first line: a task, or a dated entry (a contact's note) or scope
+    /// (any other note).
+    fn list_item(&mut self, range: &Range<usize>) -> Item {
         let first_line_end = self.text[range.clone()]
             .find('\n')
             .map_or(range.end, |i| range.start + i);
@@ -292,7 +310,7 @@ impl<'a> BodyWalker<'a> {
         if let Some(mark) = checkbox {
             let (text, due) = task_text(own);
             if text.is_empty() {
-                return None; // an empty checkbox is no task
+                return Item::Plain; // an empty checkbox is no task
             }
             let (due, bad_due) = match due {
                 Some(Ok(d)) => (Some(d), None),
@@ -307,14 +325,15 @@ impl<'a> BodyWalker<'a> {
                 bad_due,
                 links: Vec::new(),
             });
-            return Some(self.note.tasks.len() - 1);
+            return Item::Task(self.note.tasks.len() - 1);
         }
-        if !self.note.is_contact {
-            return None;
-        }
-        let (date, rest) = leading_date(own)?;
-        let consequence = "this list item is not read as an interaction";
-        let date = self.real_date(date, line, consequence)?;
+        let Some((date, rest)) = leading_date(own) else {
+            return Item::Plain;
+        };
+        let consequence = "this list item is not read as dated";
+        let Some(date) = self.real_date(date, line, consequence) else {
+            return Item::Plain;
+        };
         let rest = title_after_date(rest);
         let (title, summary) = match rest.split_once(": ") {
             Some((title, text)) => (title, text),
@@ -323,10 +342,24 @@ impl<'a> BodyWalker<'a> {
                 None => (rest, ""),
             },
         };
+        let title = truncate_chars(&plain_inline_max(title, TITLE_CHARS * 2), TITLE_CHARS);
+        if !self.note.is_contact {
+            // A dated item of a running log (`- 2026-11-20 coffee with [[Ann]]`): its links
+            // and its nested items' are dated by it; its tags are its first line's.
+            self.note.scopes.push(Scope {
+                date,
+                title,
+                line,
+                tags: Vec::new(),
+            });
+            let idx = self.note.scopes.len() - 1;
+            self.entry_ranges.push((idx, range.start..first_line_end));
+            return Item::Scope(idx);
+        }
         self.note.entries.push(Entry {
             kind: EntryKind::ListItem,
             date,
-            title: truncate_chars(&plain_inline_max(title, TITLE_CHARS * 2), TITLE_CHARS),
+            title,
             summary_raw: prefix_bytes(summary.trim(), SUMMARY_RAW_BYTES).to_string(),
             line,
             range: range.clone(),
@@ -334,24 +367,31 @@ impl<'a> BodyWalker<'a> {
         });
         self.entry_ranges
             .push((self.note.entries.len() - 1, range.clone()));
-        None
+        Item::Plain
     }
 
-    /// Records a link: the block it stands in and the dated heading around it.
+    /// Records a link: the block it stands in and the dated scope around it (the innermost
+    /// dated list item, else the nearest dated heading).
     fn link(&mut self, target: LinkTarget, range: Range<usize>) {
         let line = self.line(range.start);
         let scope = if self.note.is_contact {
             None
         } else {
-            self.headings.iter().rev().find_map(|h| h.dated)
+            self.items
+                .iter()
+                .rev()
+                .find_map(|&i| self.frames[i].scope)
+                .or_else(|| self.headings.iter().rev().find_map(|h| h.dated))
         };
-        // A task's links, in order.
+        // A task's links, in order; in an open task, a plan rather than a conversation.
+        let mut plan = false;
         if let Some(task) = self.items.last().map(|&i| &self.frames[i]) {
             let own_end = task.own_end.unwrap_or(task.range.end);
             if let Some(t) = task.task
                 && range.start < own_end
             {
                 self.note.tasks[t].links.push(target.clone());
+                plan = self.note.tasks[t].open;
             }
         }
         let block = if self.note.is_contact {
@@ -364,6 +404,7 @@ impl<'a> BodyWalker<'a> {
             line,
             block,
             scope,
+            plan,
         });
     }
 
@@ -401,6 +442,7 @@ impl<'a> BodyWalker<'a> {
         // Only a summary is kept; the whole block stays reachable through its range.
         let text = plain_inline_max(&text, SUMMARY_CHARS * 2);
         self.note.blocks.push(Block {
+            kind: BlockKind::Text,
             line: self.line(range.start),
             range,
             text,

@@ -7,7 +7,9 @@
 use jiff::civil::Date;
 
 use crate::core::dates::parse_date;
-use crate::core::text::{collapse_whitespace, plain_inline_max, prefix_bytes, truncate_chars};
+use crate::core::text::{
+    collapse_whitespace, plain_inline, plain_inline_max, prefix_bytes, truncate_chars,
+};
 
 /// How long a summary may be, in characters.
 pub const SUMMARY_CHARS: usize = 160;
@@ -204,4 +206,50 @@ pub(super) fn first_line_summary(section: &str) -> String {
 /// [`SUMMARY_CHARS`] characters.
 pub fn summary_text(raw: &str) -> String {
     truncate_chars(&plain_inline_max(raw, SUMMARY_CHARS * 2), SUMMARY_CHARS)
+}
+
+/// Markdown as plain text, a line for each line that says something: quote, list and heading
+/// marks, checkboxes, the Tasks plugin's date markers, `due::` fields, block ids and code
+/// fences go; inline Markdown becomes its text ([`plain_inline`]). What the index searches
+/// and shows of a conversation.
+pub fn plain_block(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.lines() {
+        let mut t = line.trim();
+        loop {
+            let before = t;
+            t = t.trim_start_matches('>').trim_start();
+            let (after, checkbox) = after_list_marker(t);
+            if after.len() != t.len() || checkbox.is_some() {
+                t = after;
+            }
+            if t.starts_with('#') && t.trim_start_matches('#').starts_with([' ', '\t']) {
+                t = t.trim_start_matches('#').trim_start();
+            }
+            if t == before {
+                break;
+            }
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            continue;
+        }
+        let cleaned;
+        if t.contains(['📅', '⏳', '🛫', '✅', '➕', '❌']) || t.contains("::") || t.contains('^')
+        {
+            cleaned = task_text(t).0;
+            t = cleaned.trim();
+        }
+        let plain = plain_inline(t);
+        if plain
+            .chars()
+            .all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' '))
+        {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&plain);
+    }
+    out
 }

@@ -19,7 +19,7 @@ mod body;
 mod inline;
 mod limits;
 
-pub use inline::{SUMMARY_CHARS, TITLE_CHARS, summary_text};
+pub use inline::{SUMMARY_CHARS, TITLE_CHARS, plain_block, summary_text};
 pub use limits::MAX_LINE_BYTES;
 
 use body::BodyWalker;
@@ -108,13 +108,28 @@ pub struct NoteLink {
     /// The block (paragraph, list item, heading or table cell) holding it: an index into
     /// [`ParsedNote::blocks`].
     pub block: Option<usize>,
-    /// The nearest enclosing dated heading: an index into [`ParsedNote::scopes`].
+    /// The nearest enclosing dated scope (a dated list item, else a dated heading): an index
+    /// into [`ParsedNote::scopes`].
     pub scope: Option<usize>,
+    /// In an open task's own text (`- [ ] call [[Bob]]`): a plan, not a conversation.
+    pub plan: bool,
 }
 
-/// A paragraph, list item, heading or table cell that holds at least one link.
+/// What a block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A paragraph, list item, heading or table cell of the body.
+    Text,
+    /// The note's properties, holding links (`attendees: ["[[Ada]]"]`): its range is the
+    /// whole body, the meeting's text, for a contact linked from them alone.
+    Properties,
+}
+
+/// A paragraph, list item, heading or table cell that holds at least one link (or the
+/// properties, when they hold links).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    pub kind: BlockKind,
     pub range: Range<usize>,
     pub line: usize,
     /// Its own text, as plain text on one line.
@@ -123,7 +138,8 @@ pub struct Block {
     pub tags: Vec<String>,
 }
 
-/// A dated heading's section in a note that is not a contact: a scope for mentions.
+/// A dated heading's section, or a dated list item with its nested items, in a note that is
+/// not a contact: a scope for mentions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     pub date: Date,
@@ -185,7 +201,7 @@ pub struct ParsedNote {
     pub front_matter_ok: bool,
     /// Interactions (contact notes only).
     pub entries: Vec<Entry>,
-    /// Dated headings (other notes only).
+    /// Dated headings and list items (other notes only).
     pub scopes: Vec<Scope>,
     pub links: Vec<NoteLink>,
     /// Blocks that hold links (other notes only).
@@ -250,6 +266,15 @@ pub fn text_list(value: &Yaml, split_spaces: bool) -> Vec<String> {
             .collect(),
         Yaml::Str(s) => split(s),
         _ => Vec::new(),
+    }
+}
+
+/// The title a note's file name gives its conversations: the stem without a leading date and
+/// separator (`2026-11-20 Team sync` → `Team sync`), empty for a daily note.
+pub fn title_of_stem(stem: &str) -> String {
+    match leading_date(stem) {
+        Some((_, rest)) => inline::title_after_date(rest).to_string(),
+        None => stem.to_string(),
     }
 }
 
@@ -339,7 +364,7 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
     if !note.is_contact {
         note.note_date = note_date(&mut note);
     }
-    property_links(&mut note);
+    property_links(&mut note, &text[body_offset..], body_offset);
     BodyWalker::new(&mut note, visible, body_offset, &lines).walk();
     note
 }
@@ -384,8 +409,10 @@ fn commented_tags(note: &mut ParsedNote, yaml: &str) {
 }
 
 /// Wikilinks in property values (`attendees: ["[[Ada]]"]`): Obsidian counts them as the
-/// note's links, so kith does too, in the part of the note outside dated headings.
-fn property_links(note: &mut ParsedNote) {
+/// note's links, so kith does too, in the part of the note outside dated headings. Their
+/// block is the body (`body`, at `body_offset`): the meeting's text is the conversation of
+/// a contact linked from the properties alone.
+fn property_links(note: &mut ParsedNote, body: &str, body_offset: usize) {
     let mut found = Vec::new();
     fn has_link(value: &Yaml) -> bool {
         match value {
@@ -421,12 +448,19 @@ fn property_links(note: &mut ParsedNote) {
             found.push((p.line, format!("{}: {shown}", p.key), targets));
         }
     }
+    let first_line = inline::first_line_summary(body);
     for (line, text, targets) in found {
         let block = (!note.is_contact).then(|| {
+            let shown = if first_line.is_empty() {
+                &text
+            } else {
+                &first_line
+            };
             note.blocks.push(Block {
-                range: 0..0,
+                kind: BlockKind::Properties,
+                range: body_offset..body_offset + body.len(),
                 line,
-                text: truncate_chars(&text, SUMMARY_CHARS * 2),
+                text: truncate_chars(shown, SUMMARY_CHARS * 2),
                 tags: Vec::new(),
             });
             note.blocks.len() - 1
@@ -440,6 +474,7 @@ fn property_links(note: &mut ParsedNote) {
                 line,
                 block,
                 scope: None,
+                plan: false,
             });
         }
     }
