@@ -2255,6 +2255,37 @@ fn properties_written_the_way_templates_write_them() {
 }
 
 #[test]
+fn log_entries_dated_the_way_people_type_are_reported_with_the_form_to_write() {
+    let v = TestVault::new();
+    v.file(
+        "People/Ann.md",
+        &lines(&[
+            "## Log",                         // 1
+            "- Dec 1, 2026 coffee: x",        // 2
+            "- 12/01/2026 lunch",             // 3
+            "### 1 December 2026 call",       // 4
+            "- 2026-11-20 call: read fine",   // 5
+            "- 3 weeks later, still no word", // 6
+        ]),
+    );
+    let run = v.kith(&["check"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "People/Ann.md:2: warning: `Dec 1, 2026` is not a date kith reads, so this is no conversation: write it as YYYY-MM-DD, 2026-12-01",
+            "People/Ann.md:3: warning: `12/01/2026` is not a date kith reads, so this is no conversation: write it as YYYY-MM-DD, 2026-12-01 (1 December) or 2026-01-12 (12 January)",
+            "People/Ann.md:4: warning: `1 December 2026` is not a date kith reads, so this is no conversation: write it as YYYY-MM-DD, 2026-12-01",
+        ]
+    );
+    // Only the entry kith reads is a conversation.
+    assert_eq!(
+        v.show("ann")["interactions"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[test]
 fn init_writes_a_working_vault_and_refuses_to_overwrite() {
     let v = TestVault::new();
     let run = Run::from(v.bare().arg("init").arg(v.root()));

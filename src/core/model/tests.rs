@@ -281,10 +281,13 @@ fn links_in_properties_are_links() {
     let text =
         "---\ndate: 2026-11-20\nattendees:\n  - \"[[Ada|Ada L]]\"\n  - \"[[Bob]]\"\n---\nNotes.\n";
     let body_start = text.find("Notes.").expect("body");
-    assert_eq!(i.body, vec![Range {
-        start: body_start,
-        end: text.len()
-    }]);
+    assert_eq!(
+        i.body,
+        vec![Range {
+            start: body_start,
+            end: text.len()
+        }]
+    );
     let bob = contact(&v, "People/Bob.md");
     let ada_idx = v
         .contacts

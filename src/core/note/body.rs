@@ -18,6 +18,7 @@ use super::limits::chunks;
 use super::{
     Block, BlockKind, Entry, EntryKind, LinkTarget, NoteLink, ParsedNote, Scope, Task, merge_ranges,
 };
+use crate::core::datelike::date_like;
 use crate::core::dates::leading_date;
 use crate::core::problem::Problem;
 use crate::core::tags;
@@ -249,12 +250,46 @@ impl<'a> BodyWalker<'a> {
         }
     }
 
+    /// In a contact's note, a heading or list item that begins with a date kith does not
+    /// read (`Dec 1, 2026`): a warning with the form to write, as it is no conversation.
+    fn typed_date(&mut self, text: &str, line: usize) {
+        if !self.note.is_contact {
+            return;
+        }
+        let Some(like) = date_like(text) else { return };
+        let write: Vec<String> = like
+            .readings
+            .iter()
+            .map(|d| {
+                let iso = crate::core::dates::ymd(*d);
+                if like.readings.len() > 1 {
+                    format!("{iso} ({})", d.strftime("%-d %B"))
+                } else {
+                    iso
+                }
+            })
+            .collect();
+        self.note.problems.push(Problem::warning(
+            &self.note.path,
+            Some(line),
+            format!(
+                "`{}` is not a date kith reads, so this is no conversation: write it as \
+                 YYYY-MM-DD, {}",
+                like.shown,
+                write.join(" or ")
+            ),
+        ));
+    }
+
     /// A heading's date, if its text begins with one: opens an entry or a scope.
     fn dated_heading(&mut self, range: &Range<usize>) -> Option<usize> {
         let raw = &self.text[range.clone()];
         let text = heading_text(raw);
-        let (date, rest) = leading_date(text)?;
         let line = self.line(range.start);
+        let Some((date, rest)) = leading_date(text) else {
+            self.typed_date(text, line);
+            return None;
+        };
         let date = self.real_date(date, line, "this heading is not read as dated")?;
         let title = truncate_chars(
             &plain_inline_max(title_after_date(rest), TITLE_CHARS * 2),
@@ -328,6 +363,7 @@ impl<'a> BodyWalker<'a> {
             return Item::Task(self.note.tasks.len() - 1);
         }
         let Some((date, rest)) = leading_date(own) else {
+            self.typed_date(own, line);
             return Item::Plain;
         };
         let consequence = "this list item is not read as dated";
