@@ -82,6 +82,8 @@ trait Style {
     fn heading(&self, text: &str) -> String;
     fn alert(&self, text: &str) -> String;
     fn checkbox(&self) -> &'static str;
+    /// A list item that is not a task.
+    fn bullet(&self) -> &'static str;
     fn indent(&self) -> &'static str;
 }
 
@@ -102,6 +104,9 @@ impl Style for Markdown {
     }
     fn checkbox(&self) -> &'static str {
         "- [ ] "
+    }
+    fn bullet(&self) -> &'static str {
+        "- "
     }
     fn indent(&self) -> &'static str {
         "\t- "
@@ -127,7 +132,11 @@ impl Style for Terminal {
     fn alert(&self, text: &str) -> String {
         format!("{RED}{text}{RED:#}")
     }
+    // Every section's items alike, two spaces in; what belongs to an item, under it.
     fn checkbox(&self) -> &'static str {
+        "  - "
+    }
+    fn bullet(&self) -> &'static str {
         "  - "
     }
     fn indent(&self) -> &'static str {
@@ -229,7 +238,7 @@ fn body(week: &Week, vault: &Vault, s: &(dyn Style + Sync), out: &mut String) {
             } else {
                 format!(" · {}", s.text(&i.title))
             };
-            format!("- {} · {}{title}", day(i.date), s.contact(c))
+            format!("{}{} · {}{title}", s.bullet(), day(i.date), s.contact(c))
         })
         .collect();
     section(out, "Planned", planned);
@@ -247,7 +256,12 @@ fn body(week: &Week, vault: &Vault, s: &(dyn Style + Sync), out: &mut String) {
                 }
                 (CelebrationKind::Milestone, None) => s.text(&cel.what),
             };
-            format!("- {} · {} · {what}", day(cel.date), s.contact(c))
+            format!(
+                "{}{} · {} · {what}",
+                s.bullet(),
+                day(cel.date),
+                s.contact(c)
+            )
         })
         .collect();
     section(out, "Celebrate", celebrations);
@@ -257,7 +271,8 @@ fn body(week: &Week, vault: &Vault, s: &(dyn Style + Sync), out: &mut String) {
         .par_iter()
         .map(|w| {
             format!(
-                "- {} · {} in a row with no give in between",
+                "{}{} · {} in a row with no give in between",
+                s.bullet(),
                 s.contact(&contacts[w.contact]),
                 plural(w.asks_in_a_row as i64, "ask")
             )
@@ -270,7 +285,8 @@ fn body(week: &Week, vault: &Vault, s: &(dyn Style + Sync), out: &mut String) {
         .iter()
         .map(|i| {
             format!(
-                "- {} and {} · {}",
+                "{}{} and {} · {}",
+                s.bullet(),
                 s.contact(&contacts[i.a]),
                 s.contact(&contacts[i.b]),
                 s.text(&i.shared.join(", "))
@@ -280,24 +296,25 @@ fn body(week: &Week, vault: &Vault, s: &(dyn Style + Sync), out: &mut String) {
     section(out, "Worth an introduction", intros);
 
     let h = &week.health;
+    let b = s.bullet();
     let mut health = vec![format!(
-        "- {} · {} never contacted",
+        "{b}{} · {} never contacted",
         plural(h.contacts as i64, "contact"),
         h.never_contacted
     )];
     for o in &h.over_capacity {
         health.push(format!(
-            "- tier {}: {} active contacts, more than its max of {}",
+            "{b}tier {}: {} active contacts, more than its max of {}",
             s.text(&o.tier),
             o.count,
             o.max
         ));
     }
     health.push(if h.problems == 0 {
-        "- no problems".to_string()
+        format!("{b}no problems")
     } else {
         format!(
-            "- {}: run `kith check`",
+            "{b}{}: run `kith check`",
             plural(h.problems as i64, "problem")
         )
     });

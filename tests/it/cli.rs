@@ -1779,6 +1779,24 @@ fn due_prints_the_list_on_stdout_and_the_summary_on_stderr() {
         !v.exists("Due this week.md"),
         "without --write nothing is written"
     );
+    // Every section's items are indented alike, and what belongs to an item further in.
+    let sections = run
+        .stdout
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .count();
+    assert!(sections >= 6, "{}", run.stdout);
+    for line in run.stdout.lines().skip(1) {
+        assert!(
+            line.is_empty()
+                || !line.starts_with(' ')
+                || line.starts_with("  - ")
+                || line.starts_with("      "),
+            "{line:?} in\n{}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains("\n- "), "{}", run.stdout);
     // --json: stdout is exactly one JSON document.
     let run = v.kith(&["due", "--json"]).ok();
     assert_eq!(run.json()["health"]["contacts"], 9);
