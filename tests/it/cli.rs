@@ -2265,6 +2265,17 @@ fn properties_written_the_way_templates_write_them() {
         "{problems:#?}"
     );
     assert_eq!(v.due()["health"]["contacts"], 1);
+    // A tab in the front-matter: said in words a user can act on, with what it costs.
+    v.file("People/Tab.md", "---\ntier: A\ntags:\n\t- friend\n---\n");
+    let run = v.kith(&["check"]).code(1);
+    assert!(
+        run.stdout.contains(
+            "People/Tab.md:4: error: front-matter is indented with a tab: YAML allows only \
+             spaces, so indent with spaces; its properties were not read, so it uses tier B"
+        ),
+        "{}",
+        run.stdout
+    );
     let grace = v.show("grace");
     assert_eq!(
         grace["properties"]["email"],

@@ -53,6 +53,15 @@ pub(super) fn read_contact(
     topics.sort();
     topics.dedup();
     let interactions = own_log(note);
+    // A contact whose properties could not be read is still scheduled, with the defaults:
+    // its problem says so, since its tier and cadence are not the ones written.
+    if let Some(at) = note.front_matter_problem
+        && let Some(p) = note.problems.get_mut(at)
+    {
+        p.message.push_str(&format!(
+            "; its properties were not read, so it uses tier {tier}"
+        ));
+    }
 
     Contact {
         path: note.path.clone(),

@@ -197,8 +197,8 @@ pub struct ParsedNote {
     pub is_contact: bool,
     /// Front-matter properties, their lines counted in the whole file.
     pub properties: Vec<RawProperty>,
-    /// Whether the front-matter could be read (absent counts as read).
-    pub front_matter_ok: bool,
+    /// When the front-matter could not be read: its problem (an index into `problems`).
+    pub front_matter_problem: Option<usize>,
     /// Interactions (contact notes only).
     pub entries: Vec<Entry>,
     /// Dated headings and list items (other notes only).
@@ -290,7 +290,6 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
     let mut note = ParsedNote {
         path: path.to_string(),
         stem: stem_of(path).to_string(),
-        front_matter_ok: true,
         ..ParsedNote::default()
     };
     if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
@@ -303,7 +302,7 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
     let body_offset = match frontmatter::split(text) {
         Split::None => 0,
         Split::Unclosed => {
-            note.front_matter_ok = false;
+            note.front_matter_problem = Some(note.problems.len());
             note.problems.push(Problem::error(
                 path,
                 Some(1),
@@ -321,12 +320,24 @@ pub fn parse(path: &str, text: &str, rules: &ContactRules) -> ParsedNote {
                     note.properties = props;
                 }
                 Err(err) => {
-                    note.front_matter_ok = false;
-                    note.problems.push(Problem::error(
-                        path,
-                        Some(err.line.map_or(1, |l| l + 1)),
-                        err.message,
-                    ));
+                    note.front_matter_problem = Some(note.problems.len());
+                    // YAML indents with spaces only; a tab is the commonest mistake, and the
+                    // parser's words for it do not say what to do.
+                    let tab = yaml
+                        .lines()
+                        .position(|l| l.trim_start_matches(' ').starts_with('\t'));
+                    let problem = match tab {
+                        Some(i) => Problem::error(
+                            path,
+                            Some(i + 2),
+                            "front-matter is indented with a tab: YAML allows only spaces, \
+                             so indent with spaces",
+                        ),
+                        None => {
+                            Problem::error(path, Some(err.line.map_or(1, |l| l + 1)), err.message)
+                        }
+                    };
+                    note.problems.push(problem);
                 }
             }
             body_offset

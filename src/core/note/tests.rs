@@ -219,7 +219,7 @@ fn note_dates_from_property_or_stem() {
 #[test]
 fn broken_front_matter_is_an_error_and_the_body_is_still_read() {
     let note = contact("---\nname: [unclosed\n---\n- 2026-10-02 call\n");
-    assert!(!note.front_matter_ok);
+    assert_eq!(note.front_matter_problem, Some(0));
     assert_eq!(
         note.problems[0].severity,
         crate::core::problem::Severity::Error
