@@ -1,6 +1,8 @@
 //! The one way kith writes a file into the vault: atomically (a temporary file in the same
 //! folder, flushed, then renamed), only when the bytes change, never through a symbolic
-//! link, and never over a note kith did not generate.
+//! link, and never over a note kith did not generate — except an edit of a note the user
+//! wrote ([`Held`]), which changes only what [`crate::core::edit`] changed, and only when the
+//! note still holds the bytes that were read.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,12 @@ pub enum WriteError {
         "{path} changed while kith was writing it; nothing was written (the next run tries again)"
     )]
     Changed { path: String },
+    #[error("{path} is not UTF-8 text; kith does not edit it")]
+    NotUtf8 { path: String },
+    #[error("{path} is read-only; kith does not change it (make it writable, or write by hand)")]
+    ReadOnly { path: String },
+    #[error("{path} does not exist or is not a file")]
+    Missing { path: String },
     #[error("cannot write {path}: {source}")]
     Io {
         path: String,
@@ -156,6 +164,156 @@ impl Staged {
     }
 }
 
+/// How long an edit waits for another kith editing the same note.
+const EDIT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A note of the user's, read to be edited: held against every other kith that edits it
+/// (an advisory lock on the file) until it is written or dropped.
+pub struct Held {
+    root: PathBuf,
+    rel: String,
+    path: PathBuf,
+    /// The note's text as read.
+    pub text: String,
+    _lock: std::fs::File,
+}
+
+impl Held {
+    /// Reads the note at `rel` under `root` for an edit: a regular file inside the vault,
+    /// reached through no symbolic link, writable, UTF-8.
+    pub fn read(root: &Path, rel: &str) -> Result<Held, WriteError> {
+        check_no_links(root, rel)?;
+        let path = root.join(rel);
+        let io = |source| WriteError::Io {
+            path: rel.to_string(),
+            source,
+        };
+        let started = std::time::Instant::now();
+        loop {
+            let file = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(WriteError::Missing {
+                        path: rel.to_string(),
+                    });
+                }
+                Err(e) => return Err(io(e)),
+            };
+            let meta = file.metadata().map_err(io)?;
+            if !meta.is_file() {
+                return Err(WriteError::Missing {
+                    path: rel.to_string(),
+                });
+            }
+            // Read-only by its mode, or not writable by this user: a rename would replace it
+            // all the same, so kith asks first.
+            let writable = std::fs::OpenOptions::new().write(true).open(&path).is_ok();
+            if meta.permissions().readonly() || !writable {
+                return Err(WriteError::ReadOnly {
+                    path: rel.to_string(),
+                });
+            }
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < EDIT_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(WriteError::Changed {
+                        path: rel.to_string(),
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+            // Another kith may have renamed a new note over the one this lock holds.
+            if !same_file(&file, &path) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(io)?;
+            let text = String::from_utf8(bytes).map_err(|_| WriteError::NotUtf8 {
+                path: rel.to_string(),
+            })?;
+            return Ok(Held {
+                root: root.to_path_buf(),
+                rel: rel.to_string(),
+                path,
+                text,
+                _lock: file,
+            });
+        }
+    }
+
+    /// Replaces the note with `text`, synced, keeping its permissions: only when the file
+    /// still holds the bytes that were read (else [`WriteError::Changed`], and nothing is
+    /// written).
+    pub fn write(self, text: &str) -> Result<Outcome, WriteError> {
+        if text == self.text {
+            return Ok(Outcome::Unchanged);
+        }
+        let io = |source| WriteError::Io {
+            path: self.rel.clone(),
+            source,
+        };
+        let staged = Staged::new(&self.path, text, Durability::Synced).map_err(io)?;
+        // Just before the rename: does the note still hold what was read?
+        let now = std::fs::read(&self.path);
+        if !now.is_ok_and(|bytes| bytes == self.text.as_bytes()) {
+            staged.discard();
+            return Err(WriteError::Changed {
+                path: self.rel.clone(),
+            });
+        }
+        if let Err(e) = check_no_links(&self.root, &self.rel) {
+            staged.discard();
+            return Err(e);
+        }
+        staged.commit(&self.path).map_err(io)?;
+        Ok(Outcome::Written)
+    }
+}
+
+/// How many times an edit reads a note again when it changed under it.
+const EDIT_TRIES: usize = 5;
+
+/// Edits the note at `rel` under `root`: `change` makes the new text from the text read,
+/// and a value to give back (`None`: nothing to change). When the note changes between the
+/// read and the write (an editor saving it, another kith), it is read and changed again, a
+/// few times, so that two edits at once both land.
+pub fn edit<T>(
+    root: &Path,
+    rel: &str,
+    change: impl Fn(&str) -> Option<(String, T)>,
+) -> Result<Option<T>, WriteError> {
+    let mut tries = 0;
+    loop {
+        let held = Held::read(root, rel)?;
+        let Some((text, value)) = change(&held.text) else {
+            return Ok(None);
+        };
+        match held.write(&text) {
+            Ok(_) => return Ok(Some(value)),
+            Err(WriteError::Changed { .. }) if tries + 1 < EDIT_TRIES => tries += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Whether the open `file` is the one at `path` now.
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, _path: &Path) -> bool {
+    true
+}
+
 /// [`write_generated`], as durable as asked.
 pub fn write_generated_as(
     root: &Path,
@@ -273,6 +431,51 @@ mod tests {
             write_generated(root, "Sub/Folder/Due.md", note).expect("write"),
             Outcome::Written
         );
+        let leftovers: Vec<_> = std::fs::read_dir(root)
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn an_edit_changes_a_held_note_only_while_it_holds_what_was_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::write(root.join("Ada.md"), "a\r\n").expect("write");
+        let held = Held::read(root, "Ada.md").expect("read");
+        assert_eq!(held.text, "a\r\n");
+        assert_eq!(held.write("a\r\nb\r\n").expect("write"), Outcome::Written);
+        assert_eq!(
+            std::fs::read(root.join("Ada.md")).expect("read"),
+            b"a\r\nb\r\n"
+        );
+        // Changed between the read and the write: nothing written.
+        let held = Held::read(root, "Ada.md").expect("read");
+        std::fs::write(root.join("Ada.md"), "an editor's save\n").expect("write");
+        assert!(matches!(
+            held.write("mine\n"),
+            Err(WriteError::Changed { .. })
+        ));
+        assert_eq!(
+            std::fs::read_to_string(root.join("Ada.md")).expect("read"),
+            "an editor's save\n"
+        );
+        // `edit` reads again and lands.
+        let line = edit(root, "Ada.md", |text| Some((format!("{text}more\n"), 2))).expect("edit");
+        assert_eq!(line, Some(2));
+        // Not UTF-8, missing: refused, nothing written.
+        std::fs::write(root.join("Bin.md"), b"\xff\xfe").expect("write");
+        assert!(matches!(
+            Held::read(root, "Bin.md"),
+            Err(WriteError::NotUtf8 { .. })
+        ));
+        assert!(matches!(
+            Held::read(root, "None.md"),
+            Err(WriteError::Missing { .. })
+        ));
         let leftovers: Vec<_> = std::fs::read_dir(root)
             .expect("list")
             .filter_map(Result::ok)

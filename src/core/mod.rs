@@ -6,6 +6,7 @@
 pub mod cadence;
 pub mod datelike;
 pub mod dates;
+pub mod edit;
 pub mod frontmatter;
 pub mod links;
 pub mod model;
@@ -15,3 +16,4 @@ pub mod render;
 pub mod schedule;
 pub mod tags;
 pub mod text;
+pub mod ticks;

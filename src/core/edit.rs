@@ -1,0 +1,446 @@
+//! Changing a note the user wrote: appending a log entry (`kith log`, a ticked check-in) and
+//! closing a task (a ticked promise). Each takes the note's text and gives the new text, in
+//! which only the intended lines differ: line endings (LF or CRLF), a byte-order mark, tabs,
+//! trailing spaces, a missing final newline and the front-matter stay exactly as they were.
+//! Pure: the shell reads and writes ([`crate::write`]).
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::dates::{leading_date, ymd};
+use super::frontmatter::{self, Split};
+
+/// An interaction to add to a contact's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry<'a> {
+    pub date: Date,
+    /// Its title; without one, the text's first line gives it when it reads `title: text`,
+    /// else it is `note`.
+    pub title: Option<&'a str>,
+    /// What was said: one line or several (the first line follows the title).
+    pub text: &'a str,
+}
+
+/// A note with an entry added, and the 1-based line where the entry begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub text: String,
+    pub line: usize,
+}
+
+/// How a log writes its entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Style {
+    /// `- 2026-11-23 title: text`, with this list marker and indentation.
+    List { marker: char, indent: String },
+    /// A heading of this level, the text below it (after a blank line, with `gap`).
+    Heading { level: usize, gap: bool },
+}
+
+/// A log section as found: where entries go and how they are written.
+struct Log {
+    style: Style,
+    /// Dates written as daily-note links (`[[2026-11-23]]`).
+    linked: bool,
+    /// The line before which an entry goes: first or after the last entry, as the order
+    /// says; the end of the section when it has none.
+    at_line: usize,
+}
+
+/// Adds `entry` to the log of `note`: the section headed `log_heading` (outside code), in
+/// the note's own style and order, or a new `## Log` section at the end.
+pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
+    let lines = Lines::of(note);
+    let entry_lines = |style: &Style, linked: bool| entry_lines(entry, style, linked);
+    match find_log(note, &lines, log_heading) {
+        Some(log) => {
+            let new = entry_lines(&log.style, log.linked);
+            let spaced = matches!(log.style, Style::Heading { .. });
+            lines.insert(log.at_line, &new, spaced)
+        }
+        None => {
+            let style = Style::List {
+                marker: '-',
+                indent: String::new(),
+            };
+            let mut new = vec![format!("## {}", log_heading.trim()), String::new()];
+            new.extend(entry_lines(&style, false));
+            let mut appended = lines.insert(lines.count(), &new, true);
+            appended.line += 2; // the entry, below the new heading and its blank line
+            appended
+        }
+    }
+}
+
+/// Closes the open task at 1-based `line` (`- [ ]` or `- [/]` becomes `- [x]`, and
+/// ` ✅ YYYY-MM-DD` is added, as the Tasks plugin does, before a trailing block id).
+/// `None` when that line is no open task.
+pub fn close_task(note: &str, line: usize, today: Date) -> Option<String> {
+    let lines = Lines::of(note);
+    let l = *lines.all.get(line.checked_sub(1)?)?;
+    let (content, ending) = split_ending(l);
+    let mark_at = open_checkbox(content)?;
+    let mut closed = String::with_capacity(content.len() + 16);
+    closed.push_str(&content[..mark_at]);
+    closed.push('x');
+    let rest = &content[mark_at + 1..];
+    let body_end = rest.trim_end().len();
+    let (body, trailing) = rest.split_at(body_end);
+    let done = format!(" ✅ {}", ymd(today));
+    match block_id_start(body) {
+        Some(id) => {
+            closed.push_str(body[..id].trim_end());
+            closed.push_str(&done);
+            closed.push(' ');
+            closed.push_str(&body[id..]);
+        }
+        None => {
+            closed.push_str(body);
+            closed.push_str(&done);
+        }
+    }
+    closed.push_str(trailing);
+    let mut out = String::with_capacity(note.len() + 16);
+    for (i, original) in lines.all.iter().enumerate() {
+        if i + 1 == line {
+            out.push_str(&closed);
+            out.push_str(ending);
+        } else {
+            out.push_str(original);
+        }
+    }
+    Some(out)
+}
+
+/// Where the mark of an open checkbox (`[ ]`, `[/]`) of a list item is, in its line.
+fn open_checkbox(line: &str) -> Option<usize> {
+    let t = line.trim_start();
+    let lead = line.len() - t.len();
+    let after_marker = if let Some(rest) = t.strip_prefix(['-', '*', '+']) {
+        rest
+    } else {
+        let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
+        t.get(digits..)?
+            .strip_prefix(['.', ')'])
+            .filter(|_| digits > 0)?
+    };
+    let spaces = after_marker.len() - after_marker.trim_start_matches([' ', '\t']).len();
+    if spaces == 0 {
+        return None;
+    }
+    let at = lead + (t.len() - after_marker.len()) + spaces;
+    let b = line.as_bytes();
+    let open = b.get(at) == Some(&b'[')
+        && matches!(b.get(at + 1), Some(b' ' | b'/'))
+        && b.get(at + 2) == Some(&b']')
+        && b.get(at + 3).is_none_or(|c| matches!(c, b' ' | b'\t'));
+    open.then_some(at + 1)
+}
+
+/// Where a trailing block id (` ^abc-123`) starts in a task's text.
+fn block_id_start(text: &str) -> Option<usize> {
+    let at = text.rfind(" ^")? + 1;
+    let id = &text[at + 1..];
+    (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')).then_some(at)
+}
+
+/// A line's content and its ending (`\n`, `\r\n` or none).
+fn split_ending(line: &str) -> (&str, &str) {
+    if let Some(content) = line.strip_suffix("\r\n") {
+        (content, "\r\n")
+    } else if let Some(content) = line.strip_suffix('\n') {
+        (content, "\n")
+    } else {
+        (line, "")
+    }
+}
+
+/// A note's lines, each with its ending.
+struct Lines<'a> {
+    all: Vec<&'a str>,
+    /// The ending new lines get: the note's own (CRLF when it has one).
+    eol: &'static str,
+}
+
+impl<'a> Lines<'a> {
+    fn of(note: &'a str) -> Lines<'a> {
+        Lines {
+            all: note.split_inclusive('\n').collect(),
+            eol: if note.contains("\r\n") { "\r\n" } else { "\n" },
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.all.len()
+    }
+
+    fn blank(&self, i: usize) -> bool {
+        self.all.get(i).is_some_and(|l| l.trim().is_empty())
+    }
+
+    /// The note with `new` inserted before line index `at` (0-based); with `spaced`, set off
+    /// by blank lines from what stands before and after. A note without a final newline keeps
+    /// lacking one.
+    fn insert(&self, at: usize, new: &[String], spaced: bool) -> Appended {
+        let mut block: Vec<String> = Vec::new();
+        if spaced && at > 0 && !self.blank(at - 1) {
+            block.push(String::new());
+        }
+        let first = block.len();
+        block.extend(new.iter().cloned());
+        if spaced && at < self.count() && !self.blank(at) {
+            block.push(String::new());
+        }
+        let mut out = String::new();
+        for l in &self.all[..at] {
+            out.push_str(l);
+        }
+        let at_end = at == self.count();
+        let unterminated = at_end && self.all.last().is_some_and(|l| !l.ends_with('\n'));
+        if unterminated {
+            out.push_str(self.eol);
+        }
+        let last = block.len() - 1;
+        for (i, l) in block.iter().enumerate() {
+            out.push_str(l);
+            if !(unterminated && i == last) {
+                out.push_str(self.eol);
+            }
+        }
+        for l in &self.all[at..] {
+            out.push_str(l);
+        }
+        Appended {
+            text: out,
+            line: at + first + 1,
+        }
+    }
+}
+
+/// The lines of an entry in `style`.
+fn entry_lines(entry: &NewEntry<'_>, style: &Style, linked: bool) -> Vec<String> {
+    let date = if linked {
+        format!("[[{}]]", ymd(entry.date))
+    } else {
+        ymd(entry.date)
+    };
+    let mut text = entry.text.trim_end().lines();
+    let first = text.next().unwrap_or("").trim();
+    let rest: Vec<&str> = text.collect();
+    // The title, and what of the first line follows it.
+    let (title, said) = match entry.title.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(title) => (title, first),
+        None => match first.split_once(": ") {
+            Some((title, said)) if !title.trim().is_empty() => (title.trim(), said.trim()),
+            _ => ("note", first),
+        },
+    };
+    match style {
+        Style::List { marker, indent } => {
+            let mut head = format!("{indent}{marker} {date} {title}");
+            if !said.is_empty() {
+                head.push_str(": ");
+                head.push_str(said);
+            }
+            let under = format!("{indent}  ");
+            let mut out = vec![head];
+            out.extend(rest.iter().map(|l| {
+                if l.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("{under}{}", l.trim_end())
+                }
+            }));
+            out
+        }
+        Style::Heading { level, gap } => {
+            let mut out = vec![format!("{} {date} {title}", "#".repeat(*level))];
+            if *gap && (!said.is_empty() || !rest.is_empty()) {
+                out.push(String::new());
+            }
+            if !said.is_empty() {
+                out.push(said.to_string());
+            }
+            out.extend(rest.iter().map(|l| l.trim_end().to_string()));
+            out
+        }
+    }
+}
+
+/// A heading of the body: its level, text and the lines it spans.
+struct Heading {
+    level: usize,
+    text: String,
+    /// 0-based index of its first line.
+    line: usize,
+}
+
+/// A top-level list item of the body: its first line's text after the marker, its marker
+/// and indentation, and the lines it spans (0-based, end exclusive).
+struct Item {
+    first: String,
+    marker: char,
+    indent: String,
+    lines: Range<usize>,
+}
+
+/// The log section of `note` and how an entry goes into it.
+fn find_log(note: &str, lines: &Lines<'_>, log_heading: &str) -> Option<Log> {
+    let (headings, items) = structure(note);
+    let wanted = log_heading.trim();
+    let at = headings
+        .iter()
+        .position(|h| h.text.trim().eq_ignore_ascii_case(wanted))?;
+    let log = &headings[at];
+    let end = headings[at + 1..]
+        .iter()
+        .find(|h| h.level <= log.level)
+        .map_or(lines.count(), |h| h.line);
+    let in_section = |line: usize| line > log.line && line < end;
+    let dated = |text: &str| leading_date(text).map(|(d, _)| (d.ok(), text.starts_with("[[")));
+    let dated_items: Vec<(&Item, Option<Date>, bool)> = items
+        .iter()
+        .filter(|i| in_section(i.lines.start))
+        .filter_map(|i| dated(&i.first).map(|(d, linked)| (i, d, linked)))
+        .collect();
+    let dated_heads: Vec<(&Heading, Option<Date>, bool)> = headings[at + 1..]
+        .iter()
+        .filter(|h| in_section(h.line))
+        .filter_map(|h| dated(h.text.trim()).map(|(d, linked)| (h, d, linked)))
+        .collect();
+    let order = |dates: Vec<Option<Date>>| -> bool {
+        let dates: Vec<Date> = dates.into_iter().flatten().collect();
+        dates.len() >= 2 && dates[0] > dates[dates.len() - 1]
+    };
+    // The end of the section's content: before the blank lines that close it.
+    let mut content_end = end;
+    while content_end > log.line + 1 && lines.blank(content_end - 1) {
+        content_end -= 1;
+    }
+    if !dated_heads.is_empty() && dated_items.is_empty() {
+        let newest_first = order(dated_heads.iter().map(|h| h.1).collect());
+        let at_line = if newest_first {
+            dated_heads[0].0.line
+        } else {
+            content_end
+        };
+        let first = dated_heads[0].0;
+        return Some(Log {
+            style: Style::Heading {
+                level: first.level,
+                gap: lines.blank(first.line + 1),
+            },
+            linked: dated_heads[0].2,
+            at_line,
+        });
+    }
+    let newest_first = order(dated_items.iter().map(|i| i.1).collect());
+    let (style, linked, at_line) = match (dated_items.first(), dated_items.last()) {
+        (Some(first), Some(last)) => (
+            Style::List {
+                marker: first.0.marker,
+                indent: first.0.indent.clone(),
+            },
+            first.2,
+            if newest_first {
+                first.0.lines.start
+            } else {
+                last.0.lines.end.min(end)
+            },
+        ),
+        _ => (
+            Style::List {
+                marker: '-',
+                indent: String::new(),
+            },
+            false,
+            content_end,
+        ),
+    };
+    Some(Log {
+        style,
+        linked,
+        at_line,
+    })
+}
+
+/// The headings and top-level list items of a note's body (after its front-matter), with
+/// their lines. Headings inside code are no headings.
+fn structure(note: &str) -> (Vec<Heading>, Vec<Item>) {
+    let text = note.strip_prefix('\u{feff}').unwrap_or(note);
+    let bom = note.len() - text.len();
+    let body_start = match frontmatter::split(text) {
+        Split::Closed { body_offset, .. } => body_offset,
+        _ => 0,
+    };
+    let body = &text[body_start..];
+    let base = bom + body_start;
+    let line_of = |offset: usize| note[..offset].matches('\n').count();
+    let mut headings = Vec::new();
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(body, Options::ENABLE_WIKILINKS).into_offset_iter() {
+        let range = range.start + base..range.end + base;
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                headings.push(Heading {
+                    level: level_number(level),
+                    text: heading_source(&note[range.clone()]).to_string(),
+                    line: line_of(range.start),
+                });
+            }
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Item) if depth == 1 => {
+                let first_line = note[range.clone()].lines().next().unwrap_or("");
+                let trimmed = first_line.trim_start();
+                let indent = first_line[..first_line.len() - trimmed.len()].to_string();
+                let marker = trimmed.chars().next().unwrap_or('-');
+                let after = trimmed
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .get(1..)
+                    .unwrap_or("")
+                    .trim_start();
+                let end_line = {
+                    let end = range.end.max(range.start + 1);
+                    let last = note[..end].trim_end_matches(['\n', '\r']).len();
+                    line_of(last) + 1
+                };
+                items.push(Item {
+                    first: after.to_string(),
+                    marker: if marker.is_ascii_digit() { '-' } else { marker },
+                    indent,
+                    lines: line_of(range.start)..end_line,
+                });
+            }
+            _ => {}
+        }
+    }
+    (headings, items)
+}
+
+/// A heading's text as written: without its `#` marks (or its setext underline).
+fn heading_source(raw: &str) -> &str {
+    let first = raw.lines().next().unwrap_or("").trim();
+    match first.strip_prefix('#') {
+        Some(_) => {
+            let text = first.trim_start_matches('#').trim();
+            let closed = text.trim_end_matches('#');
+            if closed.len() < text.len() && (closed.is_empty() || closed.ends_with(' ')) {
+                closed.trim_end()
+            } else {
+                text
+            }
+        }
+        None => first,
+    }
+}
+
+fn level_number(level: HeadingLevel) -> usize {
+    level as usize
+}
+
+#[cfg(test)]
+mod tests;

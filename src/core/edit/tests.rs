@@ -1,0 +1,241 @@
+use super::*;
+use proptest::prelude::*;
+
+fn day(d: u8) -> Date {
+    Date::constant(2026, 11, d as i8)
+}
+
+fn entry(text: &str) -> NewEntry<'_> {
+    NewEntry {
+        date: day(23),
+        title: None,
+        text,
+    }
+}
+
+fn log(note: &str, text: &str) -> Appended {
+    append_log(note, "Log", &entry(text))
+}
+
+#[test]
+fn a_list_log_oldest_first_gets_the_entry_last() {
+    let note = "---\ntier: A\n---\n# Ada\n\n## Log\n- 2026-10-01 call: a\n- 2026-11-01 call: b\n  - nested\n\n## Later\ntext\n";
+    let a = log(note, "coffee: talked about her team");
+    assert_eq!(
+        a.text,
+        "---\ntier: A\n---\n# Ada\n\n## Log\n- 2026-10-01 call: a\n- 2026-11-01 call: b\n  - nested\n- 2026-11-23 coffee: talked about her team\n\n## Later\ntext\n"
+    );
+    assert_eq!(a.line, 10);
+}
+
+#[test]
+fn a_newest_first_log_gets_the_entry_first_in_its_style() {
+    let note = "## Log\n\n* [[2026-11-01]] call: b\n* [[2026-10-01]] call: a\n";
+    let a = log(note, "plain words");
+    assert_eq!(
+        a.text,
+        "## Log\n\n* [[2026-11-23]] note: plain words\n* [[2026-11-01]] call: b\n* [[2026-10-01]] call: a\n"
+    );
+    assert_eq!(a.line, 3);
+}
+
+#[test]
+fn a_heading_log_gets_a_heading_entry_one_level_down() {
+    let note = "# Bob\n\n## Log\n\n### 2026-10-01 Call\nNotes.\n\n### 2026-11-01 Lunch\nMore.\n";
+    let a = append_log(
+        note,
+        "log",
+        &NewEntry {
+            date: day(23),
+            title: Some("Coffee"),
+            text: "Line one.\nLine two. #give",
+        },
+    );
+    assert_eq!(
+        a.text,
+        "# Bob\n\n## Log\n\n### 2026-10-01 Call\nNotes.\n\n### 2026-11-01 Lunch\nMore.\n\n### 2026-11-23 Coffee\nLine one.\nLine two. #give\n"
+    );
+    assert_eq!(a.line, 11);
+    // Headings set off from their text by a blank line: so is the new one.
+    let spaced = "## Log\n\n### 2026-10-01 Call\n\nNotes.\n";
+    assert_eq!(
+        log(spaced, "x").text,
+        "## Log\n\n### 2026-10-01 Call\n\nNotes.\n\n### 2026-11-23 note\n\nx\n"
+    );
+    // Newest first: before the first entry, set off by a blank line.
+    let newest = "## Log\n### 2026-11-01 Lunch\nMore.\n### 2026-10-01 Call\nNotes.\n";
+    let a = log(newest, "x");
+    assert_eq!(
+        a.text,
+        "## Log\n\n### 2026-11-23 note\nx\n\n### 2026-11-01 Lunch\nMore.\n### 2026-10-01 Call\nNotes.\n"
+    );
+    assert_eq!(a.line, 3);
+}
+
+#[test]
+fn a_note_without_a_log_gets_one_at_the_end() {
+    let a = log("# Cy\n\nMet at a talk.\n", "first: hello");
+    assert_eq!(
+        a.text,
+        "# Cy\n\nMet at a talk.\n\n## Log\n\n- 2026-11-23 first: hello\n"
+    );
+    assert_eq!(a.line, 7);
+    // No final newline: still none, and every byte before kept.
+    let a = log("# Cy\r\nMet.", "x");
+    assert_eq!(
+        a.text,
+        "# Cy\r\nMet.\r\n\r\n## Log\r\n\r\n- 2026-11-23 note: x"
+    );
+    // A "## Log" inside a code block is no log heading.
+    let a = log("```\n## Log\n```\n", "x");
+    assert_eq!(
+        a.text,
+        "```\n## Log\n```\n\n## Log\n\n- 2026-11-23 note: x\n"
+    );
+}
+
+#[test]
+fn several_lines_go_in_as_one_entry_under_the_item() {
+    let a = log(
+        "## Log\n- 2026-11-01 call: a\n",
+        "coffee: first\nsecond line\n\nthird after a gap\n",
+    );
+    assert_eq!(
+        a.text,
+        "## Log\n- 2026-11-01 call: a\n- 2026-11-23 coffee: first\n  second line\n\n  third after a gap\n"
+    );
+}
+
+#[test]
+fn crlf_bom_tabs_and_trailing_spaces_stay() {
+    let note = "\u{feff}---\r\nname: Ann  \r\n---\r\n## Log\r\n  - 2026-11-01 call:\ta  \r\n";
+    let a = log(note, "x");
+    assert_eq!(
+        a.text,
+        "\u{feff}---\r\nname: Ann  \r\n---\r\n## Log\r\n  - 2026-11-01 call:\ta  \r\n  - 2026-11-23 note: x\r\n"
+    );
+}
+
+#[test]
+fn closing_a_task_changes_its_line_alone() {
+    let note = "a\r\n- [ ] Send the deck 📅 2026-11-20 ^abc1  \r\n  * [/] half\r\nz";
+    assert_eq!(
+        close_task(note, 2, day(23)).as_deref(),
+        Some("a\r\n- [x] Send the deck 📅 2026-11-20 ✅ 2026-11-23 ^abc1  \r\n  * [/] half\r\nz")
+    );
+    assert_eq!(
+        close_task(note, 3, day(23)).as_deref(),
+        Some("a\r\n- [ ] Send the deck 📅 2026-11-20 ^abc1  \r\n  * [x] half ✅ 2026-11-23\r\nz")
+    );
+    for line in [0, 1, 4, 5] {
+        assert_eq!(close_task(note, line, day(23)), None, "line {line}");
+    }
+    assert_eq!(close_task("- [x] done\n", 1, day(23)), None);
+    assert_eq!(
+        close_task("1. [ ] numbered", 1, day(23)).as_deref(),
+        Some("1. [x] numbered ✅ 2026-11-23")
+    );
+}
+
+/// Pieces of notes with the corners that matter to an edit.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("## Log".to_string()),
+        Just("# Log".to_string()),
+        Just("### 2026-10-01 Call".to_string()),
+        Just("- 2026-10-01 call: a".to_string()),
+        Just("- [[2026-09-01]] lunch".to_string()),
+        Just("  - nested".to_string()),
+        Just("\t- tabbed  ".to_string()),
+        Just("- [ ] task 📅 2026-11-20".to_string()),
+        Just("* [/] half done ^id1".to_string()),
+        Just("```".to_string()),
+        Just("---".to_string()),
+        Just("text with #ask".to_string()),
+        Just(String::new()),
+        Just("Setext\n======".to_string()),
+        "[a-z #\\-\\[\\]]{0,12}",
+    ]
+}
+
+fn note() -> impl Strategy<Value = String> {
+    (
+        proptest::collection::vec(piece(), 0..14),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(pieces, crlf, bom, final_newline)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
+            }
+            text.push_str(&pieces.join(eol));
+            if final_newline && !pieces.is_empty() {
+                text.push_str(eol);
+            }
+            text
+        })
+}
+
+/// `after` is `before` with lines inserted and no other change: every line of `before` is
+/// in `after`, in order, byte for byte (the last one may gain a line ending).
+fn only_inserted(before: &str, after: &str) -> Option<Vec<String>> {
+    let old: Vec<&str> = before.split_inclusive('\n').collect();
+    let new: Vec<&str> = after.split_inclusive('\n').collect();
+    let mut added = Vec::new();
+    let mut i = 0;
+    for n in &new {
+        let same = old.get(i).is_some_and(|o| {
+            o == n
+                || (i + 1 == old.len()
+                    && !o.ends_with('\n')
+                    && n.strip_suffix('\n').map(|s| s.trim_end_matches('\r')) == Some(o))
+        });
+        if same {
+            i += 1;
+        } else {
+            added.push(n.to_string());
+        }
+    }
+    (i == old.len()).then_some(added)
+}
+
+proptest! {
+    #[test]
+    fn a_log_entry_adds_lines_and_changes_no_other_byte(text in note(), said in "[a-z: ]{1,20}") {
+        let a = log(&text, &said);
+        let added = only_inserted(&text, &a.text);
+        prop_assert!(added.is_some(), "before {text:?}\nafter {:?}", a.text);
+        let added = added.unwrap_or_default();
+        // The lines added are the entry (and its heading, and blank lines), in the note's
+        // line endings; the entry stands at the line given.
+        let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        for l in &added {
+            prop_assert!(!l.contains('\n') || l.ends_with(eol), "{l:?}");
+        }
+        let line = a.text.split_inclusive('\n').nth(a.line - 1).unwrap_or("");
+        prop_assert!(line.contains("2026-11-23"), "line {}: {line:?}\n{:?}", a.line, a.text);
+        prop_assert_eq!(a.text.starts_with('\u{feff}'), text.starts_with('\u{feff}'));
+        // A note without a final newline keeps lacking one.
+        prop_assert_eq!(a.text.ends_with('\n'), text.is_empty() || text.ends_with('\n'));
+    }
+
+    #[test]
+    fn closing_a_task_changes_that_line_alone(text in note(), line in 1usize..16) {
+        if let Some(after) = close_task(&text, line, day(23)) {
+            let old: Vec<&str> = text.split_inclusive('\n').collect();
+            let new: Vec<&str> = after.split_inclusive('\n').collect();
+            prop_assert_eq!(old.len(), new.len());
+            for (i, (o, n)) in old.iter().zip(&new).enumerate() {
+                if i + 1 == line {
+                    prop_assert!(n.contains("[x]") && n.contains("✅ 2026-11-23"), "{n:?}");
+                    prop_assert_eq!(split_ending(o).1, split_ending(n).1);
+                } else {
+                    prop_assert_eq!(o, n);
+                }
+            }
+        }
+    }
+}
