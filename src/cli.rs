@@ -77,6 +77,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Log a conversation in a contact's note
+    #[command(after_help = "Examples:\n  \
+        kith log ada \"coffee: talked about her new team #give\"\n  \
+        kith log lovelace --title call --date 2026-11-20 \"Budget review.\"\n  \
+        echo \"Notes from the call\" | kith log ada\n  \
+        kith log ada          (opens $VISUAL or $EDITOR)")]
+    Log {
+        /// The contact: a name, alias, file name or any word of a name (quote several words)
+        name: String,
+        /// What was said; `title: text` gives it a title. Without it: standard input when it
+        /// is not a terminal, else $VISUAL or $EDITOR
+        text: Option<String>,
+        /// The conversation's date (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
+        date: Option<Date>,
+        /// Its title (default: the text's `title:` prefix, else `note`)
+        #[arg(long, value_name = "TITLE")]
+        title: Option<String>,
+    },
     /// Search past conversations (tantivy query syntax; every word required)
     #[command(after_help = "Fields: title, body, contact, tag, date. Examples:\n  \
         kith search berlin offsite\n  kith search 'contact:ada \"eu ai act\"'\n  \
@@ -204,6 +223,17 @@ impl Cli {
             Command::Show { name, json } => Action::Show {
                 name: name.join(" "),
                 json,
+            },
+            Command::Log {
+                name,
+                text,
+                date,
+                title,
+            } => Action::Log {
+                name,
+                text,
+                date,
+                title,
             },
             Command::Search {
                 query,

@@ -16,6 +16,7 @@ mod check;
 mod due;
 mod index;
 mod init;
+mod log;
 mod search;
 mod show;
 mod watch;
@@ -37,6 +38,12 @@ pub enum Action {
     Show {
         name: String,
         json: bool,
+    },
+    Log {
+        name: String,
+        text: Option<String>,
+        date: Option<Date>,
+        title: Option<String>,
     },
     Search {
         search: crate::index::search::Search,
@@ -83,6 +90,12 @@ pub fn run(
         Action::Check { json } => check::run(&config, json),
         Action::Due { write, json } => due::run(&config, write, json),
         Action::Show { name, json } => show::run(&config, &name, json),
+        Action::Log {
+            name,
+            text,
+            date,
+            title,
+        } => log::run(&config, &name, text, date, title.as_deref()),
         Action::Search {
             search,
             contact,
@@ -202,8 +215,14 @@ pub(crate) fn find_contact(config: &Config, vault: &Vault, name: &str) -> Result
         Found::None(near) => {
             let mut msg = format!("no contact matches `{name}`");
             if let Some(note) = note_named(config, name) {
-                let why = config.rules.contacts.why_not(&note);
-                msg = format!("`{note}` is not a contact: {why}");
+                let rules = &config.rules.contacts;
+                msg = if rules.is_contact(&note, &[]) {
+                    format!(
+                        "`{note}` is in a contact folder, but kith could not read it (run `kith check`)"
+                    )
+                } else {
+                    format!("`{note}` is not a contact: {}", rules.why_not(&note))
+                };
             }
             if !near.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", listed(&near).join(", or ")));
