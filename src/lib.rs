@@ -17,6 +17,7 @@ pub mod config;
 pub mod core;
 pub mod index;
 pub mod report;
+pub mod ticks;
 pub mod vault;
 pub mod watch;
 pub mod write;

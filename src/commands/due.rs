@@ -9,6 +9,11 @@ use crate::write::{self, Outcome};
 
 pub fn run(config: &Config, write_note: bool, json: bool) -> anyhow::Result<ExitCode> {
     let mut vault = crate::index::model(config)?;
+    // Ticks in the due note first: the note written next no longer lists what they did.
+    if write_note && !crate::ticks::carry_out(config, &vault).edited.is_empty() {
+        super::release(vault);
+        vault = crate::index::model(config)?;
+    }
     let started = std::time::Instant::now();
     let week = crate::vault::week(config, &mut vault, &mut schedule::Memo::default());
     report::detail(

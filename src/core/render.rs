@@ -51,7 +51,7 @@ pub fn plural(n: i64, unit: &str) -> String {
 
 /// Escapes text for a line of the due note: `#tags` would become tags of the due note in
 /// Obsidian, and `[[` would become links; both are neutralised.
-fn md_text(text: &str) -> String {
+pub(crate) fn md_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev_space = true;
     let mut prev = ' ';

@@ -159,9 +159,17 @@ impl Watcher {
         if batch.config {
             self.reload_config(&mut batch);
         }
-        // kith's own due note coming back.
-        if batch.paths.contains(&self.config.due_note) && self.due.is_own(&self.config) {
-            batch.paths.remove(&self.config.due_note);
+        // kith's own due note coming back; else the user ticked boxes in it (or edited it):
+        // the ticks are carried out, and the note is written anew.
+        let mut due_edited = false;
+        if batch.paths.contains(&self.config.due_note) {
+            if self.due.is_own(&self.config) {
+                batch.paths.remove(&self.config.due_note);
+            } else {
+                due_edited = true;
+                let carried = crate::ticks::carry_out(&self.config, &self.index.fresh.vault);
+                batch.paths.extend(carried.edited);
+            }
         }
         if batch.paths.is_empty() && !batch.rescan {
             self.idle(&batch);
@@ -187,6 +195,7 @@ impl Watcher {
                 if c.is_empty()
                     && c.touched == 0
                     && c.unreadable == 0
+                    && !due_edited
                     && !batch.config
                     && !new_day =>
             {

@@ -188,6 +188,48 @@ fn due_note(v: &TestVault) -> String {
 }
 
 #[test]
+fn a_tick_in_the_due_note_is_logged_and_the_note_written_anew_once() {
+    let v = vault();
+    v.file(
+        "People/Bob Kahn.md",
+        &lines(&[
+            "---",
+            "tier: B",
+            "---",
+            "## Log",
+            "- [ ] Send the packets 📅 2026-11-24",
+        ]),
+    );
+    let mut w = Watcher::start(&v);
+    let note = due_note(&v);
+    assert!(note.contains("- [ ] [[Ada Lovelace]]"), "{note}");
+    // Ticked in the editor, and saved (as Obsidian does: the whole note written in place).
+    let ticked = note
+        .replace("- [ ] [[Ada Lovelace]]", "- [x] [[Ada Lovelace]]")
+        .replace("- [ ] Send the packets", "- [x] Send the packets");
+    v.file("Due this week.md", &ticked);
+    // In the due note's order: promises first, then check-ins; then one batch for both notes.
+    w.expect("closed the promise `Send the packets` (People/Bob Kahn.md:5)");
+    w.expect("logged a check-in with Ada Lovelace (People/Ada Lovelace.md:6)");
+    let line = w.expect(" after ");
+    assert!(line.contains("wrote Due this week.md"), "{line}");
+    let after = due_note(&v);
+    assert!(!after.contains("[x]"), "{after}");
+    assert!(!after.contains("Send the packets"), "{after}");
+    assert!(
+        v.read("People/Ada Lovelace.md")
+            .ends_with("- 2026-01-02 coffee: Engines.\n- 2026-11-23 check-in\n")
+    );
+    // Its own writes (both notes) bring no other round.
+    w.silent_for(Duration::from_millis(400));
+    assert_eq!(
+        v.read("People/Ada Lovelace.md").matches("check-in").count(),
+        1
+    );
+    assert_eq!(w.stop("-INT"), Some(0));
+}
+
+#[test]
 fn writes_the_due_note_and_follows_in_place_and_atomic_saves() {
     let v = vault();
     let mut w = Watcher::start(&v);
