@@ -11,6 +11,8 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::dates::{leading_date, ymd};
 use super::frontmatter::{self, Split};
+use super::note::{chunks, long_lines};
+use super::text::LineIndex;
 
 /// An interaction to add to a contact's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -375,13 +377,29 @@ fn structure(note: &str) -> (Vec<Heading>, Vec<Item>) {
         Split::Closed { body_offset, .. } => body_offset,
         _ => 0,
     };
-    let body = &text[body_start..];
+    // Lines too long to be prose are read as blank, as the note's reader does: parsing
+    // them would cost many times their size.
+    let mut body = std::borrow::Cow::Borrowed(&text[body_start..]);
+    for long in long_lines(&text[body_start..]) {
+        body.to_mut()
+            .replace_range(long.clone(), &" ".repeat(long.end - long.start));
+    }
+    let body = body.as_ref();
     let base = bom + body_start;
-    let line_of = |offset: usize| note[..offset].matches('\n').count();
+    let index = LineIndex::new(note);
+    // 0-based.
+    let line_of = |offset: usize| index.line_of(offset) - 1;
     let mut headings = Vec::new();
     let mut items = Vec::new();
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_WIKILINKS).into_offset_iter() {
+    // In pieces, as the note is read: a very large note costs its size, not many times it.
+    let events = chunks(body).into_iter().flat_map(|piece| {
+        let start = piece.start;
+        Parser::new_ext(&body[piece], Options::ENABLE_WIKILINKS)
+            .into_offset_iter()
+            .map(move |(event, range)| (event, range.start + start..range.end + start))
+    });
+    for (event, range) in events {
         let range = range.start + base..range.end + base;
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -403,10 +421,10 @@ fn structure(note: &str) -> (Vec<Heading>, Vec<Item>) {
                     .get(1..)
                     .unwrap_or("")
                     .trim_start();
+                // Its last line with text (in the text as parsed, long lines blank).
                 let end_line = {
-                    let end = range.end.max(range.start + 1);
-                    let last = note[..end].trim_end_matches(['\n', '\r']).len();
-                    line_of(last) + 1
+                    let end = range.end.max(range.start + 1) - base;
+                    line_of(body[..end].trim_end().len() + base) + 1
                 };
                 items.push(Item {
                     first: after.to_string(),

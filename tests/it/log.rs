@@ -328,3 +328,24 @@ fn ticks_that_match_nothing_are_problems_and_the_rest_is_done() {
             .contains("- [x] Send the deck 📅 2026-11-24 ✅ 2026-11-23")
     );
 }
+
+#[test]
+fn a_very_large_note_gets_its_entry_at_its_size() {
+    let v = TestVault::new();
+    let mut note = String::from("## Log\n");
+    // 20 MB: a long log, and a paragraph of brackets (the Markdown parser's worst case).
+    for day in 0..150_000u32 {
+        let d = 1 + day % 28;
+        note.push_str(&format!(
+            "- 2020-01-{d:02} call: about the bridge and the river\n"
+        ));
+    }
+    note.push_str(&"[".repeat(12 * 1024 * 1024));
+    note.push('\n');
+    v.file("People/Big.md", &note);
+    let run = v.kith(&["log", "big", "x"]).ok();
+    assert_eq!(run.stdout, "People/Big.md:150002\n");
+    let after = v.read("People/Big.md");
+    assert_eq!(after.len(), note.len() + "- 2026-11-23 note: x\n".len());
+    assert!(after.starts_with(&note[..note.find("[[[").unwrap_or(0)]));
+}

@@ -22,7 +22,7 @@ pub const MAX_LINE_BYTES: usize = 256 * 1024;
 /// stay with it. Only a piece that also holds more than [`CHUNK_MARKS`] brackets, emphasis
 /// marks and the like may be cut at any line outside a fence. A body up to [`CHUNK_BYTES`]
 /// is one piece, read exactly as a whole.
-pub(super) fn chunks(body: &str) -> Vec<Range<usize>> {
+pub(crate) fn chunks(body: &str) -> Vec<Range<usize>> {
     if body.len() <= CHUNK_BYTES {
         return vec![Range {
             start: 0,
@@ -81,7 +81,7 @@ pub(super) fn chunks(body: &str) -> Vec<Range<usize>> {
 }
 
 /// The lines of `text` longer than [`MAX_LINE_BYTES`].
-pub(super) fn long_lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+pub(crate) fn long_lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {

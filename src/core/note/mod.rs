@@ -21,9 +21,9 @@ mod limits;
 
 pub use inline::{SUMMARY_CHARS, TITLE_CHARS, plain_block, summary_text};
 pub use limits::MAX_LINE_BYTES;
+pub(crate) use limits::{chunks, long_lines};
 
 use body::BodyWalker;
-use limits::long_lines;
 
 /// What decides that a note is a contact: its folder or its `tags` property.
 #[derive(Debug, Clone, Default)]
