@@ -122,6 +122,20 @@ def commands(args: argparse.Namespace) -> list[list[Command]]:
 
         groups.append([Command(f"kith index after one edited note ({os.path.basename(target)})",
                                kith + ["index"], before=edit, after=restore)])
+
+        # kith log into that note: with the cache warm (brought up to date, untimed, before
+        # each run), and right after another log (the cache then has one note to patch).
+        name = os.path.basename(target)[:-3]
+
+        def warm(_i: int) -> None:
+            subprocess.run(kith + ["-q", "due"], stdout=subprocess.DEVNULL, check=False)
+
+        groups.append([Command(f"kith log {name} TEXT (warm cache)",
+                               kith + ["log", name, "bench: a conversation #bench"],
+                               before=warm, after=restore)])
+        groups.append([Command(f"kith log {name} TEXT (right after another log)",
+                               kith + ["log", name, "bench: a conversation #bench"],
+                               after=restore)])
     return groups
 
 
@@ -368,6 +382,48 @@ def bench_watch(args: argparse.Namespace) -> list[str]:
             xs = sorted(xs)
             return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
+        # Ticks: a check-in ticked in the due note and saved, as an editor saves it; timed to
+        # the due note written anew without it (the contact's note logged in between).
+        due = json.loads(subprocess.run(base + ["due", "--json"], check=True,
+                                        capture_output=True, text=True).stdout)
+        ticked_notes = {}
+        tick_latencies = []
+        for c in due["check_ins"][1:1 + args.watch_ticks]:
+            path = os.path.join(args.vault, c["path"])
+            with open(path, "rb") as f:
+                ticked_notes[path] = f.read()
+            with open(due_path, encoding="utf-8") as f:
+                note = f.read()
+            link = "[[" + os.path.basename(c["path"])[:-3]
+            lines = note.split("\n")
+            at = next((i for i, l in enumerate(lines) if l.startswith("- [ ] " + link)), None)
+            if at is None:
+                continue
+            lines[at] = "- [x] " + lines[at][len("- [ ] "):]
+            ticked = "\n".join(lines)
+            seen = due_stat()
+            with open(due_path, "w", encoding="utf-8") as f:
+                f.write(ticked)
+            start = time.monotonic()
+            deadline = start + 30
+            while True:
+                now = due_stat()
+                if now != seen:
+                    with open(due_path, encoding="utf-8") as f:
+                        if "- [x] " + link not in f.read():
+                            break
+                    seen = now
+                if time.monotonic() > deadline:
+                    raise RuntimeError("a tick was not followed in 30 s")
+                time.sleep(0.001)
+            tick_latencies.append((time.monotonic() - start) * 1000)
+            time.sleep(0.15)
+        for path, original in ticked_notes.items():
+            with open(path, "wb") as f:
+                f.write(original)
+        if ticked_notes:
+            time.sleep(1.0)
+
         busy_rss = rss_mib()
         time.sleep(5)
         after_rss = rss_mib()
@@ -393,6 +449,9 @@ def bench_watch(args: argparse.Namespace) -> list[str]:
         out.append(f"| save → due note rewritten, max | {max(latencies):.0f} ms |")
         out.append(f"| save → batch done (index and caches written), p50 | {pct(batches, 0.5):.0f} ms |")
         out.append(f"| save → batch done, p95 | {pct(batches, 0.95):.0f} ms |")
+        if tick_latencies:
+            out.append(f"| tick in the due note → logged and due note rewritten, p50 | {pct(tick_latencies, 0.5):.0f} ms |")
+            out.append(f"| tick → due note rewritten, p95 ({len(tick_latencies)} ticks) | {pct(tick_latencies, 0.95):.0f} ms |")
         out.append(f"| idle CPU over 5 s | {idle_cpu_ms:.0f} ms |")
         out.append(f"| RSS idle after start | {idle_rss:.1f} MiB |")
         out.append(f"| RSS right after the saves | {busy_rss:.1f} MiB |")
@@ -430,6 +489,8 @@ def main() -> int:
                     "'cargo run --release --example gen_vault -- --out /tmp/benchvault'")
     ap.add_argument("--watch-edits", type=int, default=50,
                     help="edits for the `kith watch` latency (0: skip the watch benchmark)")
+    ap.add_argument("--watch-ticks", type=int, default=20,
+                    help="check-ins ticked in the due note while the watcher runs")
     ap.add_argument("--watch-only", action="store_true",
                     help="run the `kith watch` benchmark alone (with its search and rg runs)")
     args = ap.parse_args()

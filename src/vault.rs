@@ -186,11 +186,12 @@ pub fn read_note(file: &NoteFile) -> Result<String, Problem> {
 /// A note of the user's that happens to sit at the due note's path is read like any other,
 /// with a warning.
 pub fn parse_note(config: &Config, rel: &str, text: &str) -> Option<note::ParsedNote> {
+    let own_due_note = rel == config.due_note;
+    if own_due_note && crate::write::is_generated(text) {
+        return None;
+    }
     let mut parsed = note::parse(rel, text, &config.rules.contacts);
-    if rel == config.due_note {
-        if crate::write::is_generated(text) {
-            return None;
-        }
+    if own_due_note {
         parsed.problems.push(Problem::warning(
             rel,
             Some(1),
