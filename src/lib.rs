@@ -16,6 +16,7 @@ pub mod commands;
 pub mod config;
 pub mod core;
 pub mod index;
+pub mod progress;
 pub mod report;
 pub mod ticks;
 pub mod vault;

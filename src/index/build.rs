@@ -6,7 +6,6 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 
 use super::manifest::Manifest;
-use super::progress::{Phases, Progress};
 use super::state;
 use super::store::Store;
 use super::update::{OnModel, Read, Updated, save, tally};
@@ -14,6 +13,7 @@ use super::walk::Walk;
 use crate::config::Config;
 use crate::core::model;
 use crate::core::problem::{self, Problem};
+use crate::progress::{Phases, Progress};
 
 /// Reads every note of `walk` and builds the model whole; `old` is what the last update saw
 /// (empty when there is none), to say what changed.
@@ -33,7 +33,7 @@ pub fn whole(
     let pool = rayon::ThreadPoolBuilder::new()
         .build()
         .context("cannot start the threads that read the notes")?;
-    let progress = Progress::new(config, "reading", walk.stats.len() as u64);
+    let progress = Progress::new(config, "reading", "notes", walk.stats.len() as u64);
     let reads: Vec<Read> = pool.install(|| {
         walk.stats
             .par_iter()

@@ -25,7 +25,6 @@ pub mod docs;
 mod fresh;
 mod manifest;
 mod patch;
-mod progress;
 pub mod schema;
 pub mod search;
 mod state;

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::manifest::{FileKind, FileState, Manifest, notes_of};
-use super::progress::Phases;
 use super::state;
 use super::store::Store;
 use super::update::{OnModel, Read, Touched, Updated, save, tally};
@@ -16,6 +15,7 @@ use super::walk::Walk;
 use crate::config::Config;
 use crate::core::model::{self, Vault};
 use crate::core::problem;
+use crate::progress::Phases;
 use crate::report;
 
 /// Why a patch gave way to reading every note (said with `-v`).

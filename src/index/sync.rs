@@ -16,13 +16,13 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Term};
 
 use super::docs::Sources;
 use super::manifest::Manifest;
-use super::progress::{Phases, Progress};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::state::{self, StateError};
 use super::store::{INDEXED_FILE, Store, TANTIVY_DIR};
 use super::{Changes, Rebuild};
 use crate::config::Config;
 use crate::core::model::Vault;
+use crate::progress::{Phases, Progress};
 use crate::vault::{self, NoteFile};
 
 /// Tantivy's indexing threads and their memory for a large update (shared; at least 15 MB
@@ -350,7 +350,7 @@ fn write_documents(
     // One producer (reading a note and making its documents is cheap) feeding tantivy's
     // indexing threads, which do the real work (tokenizing, stemming): more producers only
     // spin on the full channel and take the cores away from them.
-    let progress = Progress::new(config, "indexing", plan.write.len() as u64);
+    let progress = Progress::new(config, "indexing", "notes", plan.write.len() as u64);
     let mut written = 0;
     for rel in &plan.write {
         let read;

@@ -82,7 +82,7 @@ impl Watched {
         hint: &Hint,
         on_model: OnModel<'_>,
     ) -> anyhow::Result<Changes> {
-        let mut phases = super::progress::Phases::new(config);
+        let mut phases = crate::progress::Phases::new(config);
         let walk = match hint {
             Hint::Everything => Walk::of(config),
             Hint::Paths(paths) => {

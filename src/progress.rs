@@ -1,5 +1,6 @@
-//! What a long update shows while it runs: a progress bar on stderr (only on a terminal, and
-//! only once the work has taken more than a second), and the timing of each phase with `-v`.
+//! What a long run shows while it works (an index update, an import): a progress bar on
+//! stderr (only on a terminal, and only once the work has taken more than a second), and the
+//! timing of each phase with `-v`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -33,31 +34,33 @@ impl<'a> Phases<'a> {
     }
 }
 
-/// A progress bar on stderr over `total` notes.
+/// A progress bar on stderr over `total` things (notes, contacts).
 pub struct Progress {
     bar: indicatif::ProgressBar,
     what: &'static str,
+    unit: &'static str,
     started: Instant,
     enabled: bool,
     shown: AtomicBool,
 }
 
 impl Progress {
-    /// A bar for `what` (`reading`, `indexing`) over `total` notes.
-    pub fn new(config: &Config, what: &'static str, total: u64) -> Self {
+    /// A bar for `what` (`reading`, `indexing`) over `total` of `unit` (`notes`).
+    pub fn new(config: &Config, what: &'static str, unit: &'static str, total: u64) -> Self {
         use std::io::IsTerminal as _;
         let bar = indicatif::ProgressBar::hidden();
         bar.set_length(total);
         Self {
             bar,
             what,
+            unit,
             started: Instant::now(),
             enabled: !config.quiet && std::io::stderr().is_terminal(),
             shown: AtomicBool::new(false),
         }
     }
 
-    /// One more note done.
+    /// One more done.
     pub fn inc(&self) {
         self.bar.inc(1);
         if self.enabled
@@ -66,8 +69,8 @@ impl Progress {
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             let template = format!(
-                "kith: {} {{bar:30}} {{pos}}/{{len}} notes, {{eta}} left",
-                self.what
+                "kith: {} {{bar:30}} {{pos}}/{{len}} {}, {{eta}} left",
+                self.what, self.unit
             );
             if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
                 self.bar.set_style(style);
