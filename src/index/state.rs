@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Bumped when the layout of these files changes.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 pub(super) const MAGIC: &[u8; 8] = b"kith-ix\n";
 
 #[derive(Debug, thiserror::Error)]

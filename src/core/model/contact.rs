@@ -41,9 +41,9 @@ pub(super) fn read_contact(
     for key in ["company", "role", "location", "linkedin"] {
         let _ = props.text(key);
     }
-    for key in ["email", "phone"] {
-        let _ = props.texts(key);
-    }
+    let emails = props.texts("email");
+    let _ = props.texts("phone");
+    let uid = props.text("uid");
     let mut topics: Vec<String> = ["tags", "interests"]
         .into_iter()
         .flat_map(|key| props.list(key, key == "tags"))
@@ -78,6 +78,8 @@ pub(super) fn read_contact(
         milestones,
         snooze_until,
         topics,
+        emails,
+        uid,
         properties: Some(std::mem::take(&mut note.properties)),
         interactions,
         tasks: Vec::new(),

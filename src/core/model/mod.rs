@@ -191,6 +191,10 @@ pub struct Contact {
     pub snooze_until: Option<Date>,
     /// Values of `tags` and `interests`, lower case, without contact tags; sorted.
     pub topics: Vec<String>,
+    /// `email`, as written: an import matches incoming contacts on it.
+    pub emails: Vec<String>,
+    /// `uid`: the vCard UID the contact was imported from, matched by later imports.
+    pub uid: Option<String>,
     /// The front-matter as written; `None` in a model read from the cache, which keeps only
     /// the typed properties above (`show` and the search index read the note again).
     #[serde(skip)]
