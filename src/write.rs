@@ -38,6 +38,8 @@ pub enum WriteError {
     ReadOnly { path: String },
     #[error("{path} does not exist or is not a file")]
     Missing { path: String },
+    #[error("{path} already exists; kith does not overwrite it")]
+    Exists { path: String },
     #[error("cannot write {path}: {source}")]
     Io {
         path: String,
@@ -299,6 +301,75 @@ pub fn edit<T>(
     }
 }
 
+/// Creates a new note at `rel` under `root` (and the folders above it), never over a file
+/// that is there: the bytes go to a temporary file beside it, flushed, which is then linked
+/// to its name, and linking fails when the name is taken. The folder is not flushed: call
+/// [`sync_folder`] once after a batch.
+pub fn create_new(root: &Path, rel: &str, content: &str) -> Result<(), WriteError> {
+    check_no_links(root, rel)?;
+    let path = root.join(rel);
+    let io = |source| WriteError::Io {
+        path: rel.to_string(),
+        source,
+    };
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(WriteError::Exists {
+            path: rel.to_string(),
+        });
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    // The folders just made may not be links either.
+    check_no_links(root, rel)?;
+    let staged = Staged::new(&path, content, Durability::Unsynced).map_err(io)?;
+    let Staged::Plain(tmp) = staged else {
+        return Err(io(std::io::Error::other("a temporary file without a name")));
+    };
+    let linked = std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| match std::fs::hard_link(&tmp, &path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                // A file system without hard links: a file opened only if it is new.
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)?;
+                file.write_all(content.as_bytes())
+                    .and_then(|()| file.sync_all())
+                    .inspect_err(|_| {
+                        let _ = std::fs::remove_file(&path);
+                    })
+            }
+            other => other,
+        });
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(WriteError::Exists {
+            path: rel.to_string(),
+        }),
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// Flushes a folder's entries (the names of notes just created in it) to the disk.
+pub fn sync_folder(root: &Path, rel: &str) -> Result<(), WriteError> {
+    let sync = || -> std::io::Result<()> {
+        #[cfg(unix)]
+        std::fs::File::open(root.join(rel))?.sync_all()?;
+        Ok(())
+    };
+    sync().map_err(|source| WriteError::Io {
+        path: if rel.is_empty() {
+            ".".into()
+        } else {
+            rel.to_string()
+        },
+        source,
+    })
+}
+
 /// Whether the open `file` is the one at `path` now.
 #[cfg(unix)]
 fn same_file(file: &std::fs::File, path: &Path) -> bool {
@@ -500,5 +571,38 @@ mod tests {
             std::fs::read_to_string(&target).expect("read"),
             "---\ngenerated_by: kith\n---\n"
         );
+    }
+
+    #[test]
+    fn creates_new_notes_and_never_replaces_a_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        create_new(dir.path(), "People/Ada.md", "# Ada\n").expect("created");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("People/Ada.md")).expect("read"),
+            "# Ada\n"
+        );
+        let err = create_new(dir.path(), "People/Ada.md", "# Other\n").expect_err("refused");
+        assert!(matches!(err, WriteError::Exists { .. }));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("People/Ada.md")).expect("read"),
+            "# Ada\n"
+        );
+        let names: Vec<String> = std::fs::read_dir(dir.path().join("People"))
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["Ada.md"], "temporary files left");
+        sync_folder(dir.path(), "People").expect("synced");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn creates_nothing_behind_a_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outside = tempfile::tempdir().expect("temp dir");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("People")).expect("link");
+        let err = create_new(dir.path(), "People/Ada.md", "# Ada\n").expect_err("refused");
+        assert!(matches!(err, WriteError::Link { .. }));
+        assert_eq!(std::fs::read_dir(outside.path()).expect("list").count(), 0);
     }
 }
