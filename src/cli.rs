@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::commands::Action;
@@ -146,6 +146,19 @@ pub enum Command {
         #[arg(long)]
         rebuild: bool,
     },
+    /// Make contact notes from an address book: vCard files or LinkedIn's Connections.csv
+    #[command(
+        after_help = "A contact that matches one of the vault (same uid, email, name or \
+        alias) is not made again: it is skipped, or with --merge the properties its note lacks \
+        are added. Examples:\n  \
+        kith import vcard --dry-run contacts.vcf\n  \
+        kith import vcard contacts.vcf\n  \
+        kith import linkedin --merge Connections.csv"
+    )]
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Keep the due note and the index fresh on every change, and at midnight
     Watch {
         /// Wait this long after a change for more before acting (milliseconds)
@@ -158,6 +171,41 @@ pub enum Command {
         #[arg(long, value_name = "MS", hide = true, default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
         date_check: u64,
     },
+}
+
+/// Where `kith import` reads contacts from.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// vCard files (.vcf): exported by phones, Apple Contacts, Google Contacts, Outlook
+    Vcard {
+        /// The vCard files (2.1, 3.0 or 4.0; several cards each)
+        #[arg(required = true, num_args = 1.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        how: ImportArgs,
+    },
+    /// LinkedIn's Connections.csv (from "Get a copy of your data" in LinkedIn's settings)
+    Linkedin {
+        /// The Connections.csv file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        how: ImportArgs,
+    },
+}
+
+/// The options every import takes.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Add the properties a matching contact's note lacks (nothing it has is changed)
+    #[arg(long)]
+    merge: bool,
+    /// Print what would be created, merged and skipped, and write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -266,6 +314,21 @@ impl Cli {
                 json,
             },
             Command::Index { rebuild } => Action::Index { rebuild },
+            Command::Import { from } => {
+                let (format, files, how) = match from {
+                    ImportFrom::Vcard { files, how } => (crate::import::Format::Vcard, files, how),
+                    ImportFrom::Linkedin { file, how } => {
+                        (crate::import::Format::Linkedin, vec![file], how)
+                    }
+                };
+                Action::Import(crate::commands::ImportRequest {
+                    format,
+                    files,
+                    merge: how.merge,
+                    dry_run: how.dry_run,
+                    json: how.json,
+                })
+            }
             Command::Watch {
                 debounce,
                 clock_file,

@@ -75,6 +75,8 @@ pub struct Config {
     pub templates: Vec<String>,
     /// The index folder from the config, if set.
     pub index_dir: Option<PathBuf>,
+    /// The note template `kith import` makes new contacts from (`[import] template`), if set.
+    pub import_template: Option<PathBuf>,
     /// The scheduling rules.
     pub rules: Rules,
     pub verbose: u8,
@@ -95,6 +97,13 @@ struct RawConfig {
     tiers: Option<toml::Table>,
     exchange: Option<RawExchange>,
     introductions: Option<RawIntroductions>,
+    import: Option<RawImport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImport {
+    template: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -417,6 +426,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
         log_heading: raw.log_heading.unwrap_or_else(|| "Log".to_string()),
         ignore,
         index_dir: raw.index_dir.map(PathBuf::from),
+        import_template: raw.import.and_then(|i| i.template).map(PathBuf::from),
         rules,
     })
 }
@@ -510,6 +520,7 @@ pub struct ConfigFile {
     pub log_heading: String,
     pub ignore: GlobSet,
     pub index_dir: Option<PathBuf>,
+    pub import_template: Option<PathBuf>,
     pub rules: Rules,
 }
 
@@ -520,6 +531,7 @@ impl Default for ConfigFile {
             log_heading: "Log".to_string(),
             ignore: GlobSet::empty(),
             index_dir: None,
+            import_template: None,
             rules: Rules::default(),
         }
     }
@@ -556,6 +568,7 @@ impl Config {
         // Relative to the vault, as every path in the config is (never to wherever kith
         // happens to run).
         let index_dir = file.index_dir.map(|dir| lexical(&vault.join(dir)));
+        let import_template = file.import_template.map(|t| lexical(&vault.join(t)));
         let templates = template_folders(&vault);
         Ok(Config {
             vault,
@@ -567,6 +580,7 @@ impl Config {
             ignore: file.ignore,
             templates,
             index_dir,
+            import_template,
             rules: file.rules,
             verbose: flags.verbose,
             quiet: flags.quiet,

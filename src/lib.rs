@@ -15,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
+pub mod import;
 pub mod index;
 pub mod progress;
 pub mod report;

@@ -34,6 +34,14 @@ pub fn error(message: impl Display) {
     line(format_args!("kith: error: {message}"));
 }
 
+/// A problem with something kith read (`path:line: severity: message`): an error always, a
+/// warning not with `--quiet`.
+pub fn problem(config: &Config, problem: &crate::core::problem::Problem) {
+    if problem.severity == crate::core::problem::Severity::Error || !config.quiet {
+        line(format_args!("{problem}"));
+    }
+}
+
 /// Detail for `-v`: timings, what was read and why.
 pub fn detail(config: &Config, message: impl Display) {
     if config.verbose > 0 {

@@ -14,6 +14,7 @@ use crate::core::render::plural;
 
 mod check;
 mod due;
+mod import;
 mod index;
 mod init;
 mod log;
@@ -59,7 +60,10 @@ pub enum Action {
         rebuild: bool,
     },
     Watch(crate::watch::Options),
+    Import(ImportRequest),
 }
+
+pub use import::Request as ImportRequest;
 
 /// Runs an action. `local_today` gives the local date, asked for only when `--today` was not
 /// given and the action looks at the date: it reads the system's time zone database, which
@@ -104,6 +108,7 @@ pub fn run(
         Action::Who { topic, limit, json } => who::run(&config, &topic, limit, json),
         Action::Index { rebuild } => index::run(&config, rebuild),
         Action::Watch(options) => watch::run(config, flags, &cwd, options),
+        Action::Import(request) => import::run(&config, &request),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod datelike;
 pub mod dates;
 pub mod edit;
 pub mod frontmatter;
+pub mod import;
 pub mod links;
 pub mod model;
 pub mod note;
