@@ -136,7 +136,52 @@ def commands(args: argparse.Namespace) -> list[list[Command]]:
         groups.append([Command(f"kith log {name} TEXT (right after another log)",
                                kith + ["log", name, "bench: a conversation #bench"],
                                after=restore)])
+    groups.append([import_command(args)])
     return groups
+
+
+def write_vcards(path: str, count: int) -> None:
+    """`count` vCard 3.0 cards, as a phone or Google Contacts exports them: names, emails,
+    numbers, an address, a birthday, a note, and a small photo on every tenth."""
+    firsts = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim"]
+    lasts = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson",
+             "Perlman", "Berners-Lee"]
+    photo = "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 400 + "\r\n"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for i in range(count):
+            first, last = firsts[i % 10], lasts[(i // 10) % 10]
+            f.write("BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                    f"FN:{first} {last} {i}\r\nN:{last} {i};{first};;;\r\n"
+                    f"EMAIL;TYPE=INTERNET:{first.lower()}.{i}@example.org\r\n"
+                    f"TEL;TYPE=CELL:+44 7700 {i:06d}\r\nORG:Company {i % 300}\r\n"
+                    f"TITLE:Engineer\r\nADR;TYPE=work:;;{i} Main St;City {i % 50};;;UK\r\n"
+                    f"BDAY:19{60 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}\r\n"
+                    f"NOTE:Met at event {i % 20}\\, talked about work.\r\n"
+                    + (photo if i % 10 == 0 else "") + "END:VCARD\r\n")
+
+
+def import_command(args: argparse.Namespace) -> Command:
+    """`kith import vcard` of 5,000 cards into a copy of the vault (every new note flushed before
+    kith exits); before each run the notes of the last one are removed and the cache made warm."""
+    work = tempfile.mkdtemp(prefix="kith-bench-import-")
+    vault = os.path.join(work, "vault")
+    print("bench: copying the vault for the import (untimed) ...", file=sys.stderr, flush=True)
+    shutil.copytree(args.vault, vault, symlinks=True)
+    cards = os.path.join(work, "contacts.vcf")
+    write_vcards(cards, 5000)
+    kith = [args.kith, "--vault", vault, "--today", args.today]
+    folder = os.path.join(vault, "People")
+    existing = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+
+    def reset(_i: int) -> None:
+        if os.path.isdir(folder):
+            for name in set(os.listdir(folder)) - existing:
+                os.remove(os.path.join(folder, name))
+        subprocess.run(kith + ["-q", "due"], stdout=subprocess.DEVNULL, check=False)
+
+    return Command("kith import vcard, 5,000 cards (every note created and flushed)",
+                   kith + ["-q", "import", "vcard", cards], before=reset,
+                   after=lambda: shutil.rmtree(work, ignore_errors=True))
 
 
 # Runs argv[2:], writes "maxrss_kib wall_ns exit_code" to the fd named by argv[1].

@@ -317,11 +317,13 @@ pub fn create_new(root: &Path, rel: &str, content: &str) -> Result<(), WriteErro
             path: rel.to_string(),
         });
     }
-    if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent()
+        && !parent.is_dir()
+    {
         std::fs::create_dir_all(parent).map_err(io)?;
+        // The folders just made may not be links either.
+        check_no_links(root, rel)?;
     }
-    // The folders just made may not be links either.
-    check_no_links(root, rel)?;
     let staged = Staged::new(&path, content, Durability::Unsynced).map_err(io)?;
     let Staged::Plain(tmp) = staged else {
         return Err(io(std::io::Error::other("a temporary file without a name")));
