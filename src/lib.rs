@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod core;
 pub mod import;

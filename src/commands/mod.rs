@@ -13,6 +13,7 @@ use crate::core::model::Vault;
 use crate::core::render::plural;
 
 mod check;
+mod completions;
 mod due;
 mod import;
 mod index;
@@ -61,6 +62,9 @@ pub enum Action {
     },
     Watch(crate::watch::Options),
     Import(ImportRequest),
+    Completions {
+        shell: crate::complete::Shell,
+    },
 }
 
 pub use import::Request as ImportRequest;
@@ -73,6 +77,10 @@ pub fn run(
     action: Action,
     local_today: impl FnOnce() -> Date,
 ) -> anyhow::Result<ExitCode> {
+    // It needs no vault, no folder and no date.
+    if let Action::Completions { shell } = &action {
+        return completions::run(*shell);
+    }
     let dateless = matches!(
         action,
         Action::Search { .. } | Action::Who { .. } | Action::Index { .. }
@@ -90,7 +98,7 @@ pub fn run(
     }
     let config = Config::load(flags, &cwd, today)?;
     match action {
-        Action::Init { .. } => Ok(ExitCode::SUCCESS),
+        Action::Init { .. } | Action::Completions { .. } => Ok(ExitCode::SUCCESS),
         Action::Check { json } => check::run(&config, json),
         Action::Due { write, json } => due::run(&config, write, json),
         Action::Show { name, json } => show::run(&config, &name, json),
