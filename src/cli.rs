@@ -1,6 +1,6 @@
 //! The command line, as clap derive types only. [`Cli::into_parts`] turns them into plain
 //! [`Flags`] and an [`Action`], so nothing past `main` sees clap; only the completion
-//! scripts, made from these definitions, ask for [`command`].
+//! scripts and the manual page, made from these definitions, ask for [`command`].
 
 use std::path::PathBuf;
 
@@ -182,6 +182,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: ShellArg,
     },
+    /// Print kith's manual page (roff); with COMMAND, that command's page alone
+    #[command(after_help = "Install it (see docs/install.md):\n  \
+        kith man > ~/.local/share/man/man1/kith.1 && man kith")]
+    Man {
+        /// A command to print the page of (`kith man show` is kith-show(1))
+        #[arg(value_name = "COMMAND", add = clap_complete::engine::ArgValueCandidates::new(command_names))]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -266,9 +274,21 @@ fn parse_today(text: &str) -> Result<Date, String> {
         .map_err(|_| format!("`{text}` is not a real date (YYYY-MM-DD)"))
 }
 
-/// The command line's definition, for the completion scripts.
+/// The command line's definition, for the completion scripts and the manual page.
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// The subcommands' names, offered after `kith man`.
+fn command_names() -> Vec<clap_complete::engine::CompletionCandidate> {
+    command()
+        .get_subcommands()
+        .filter(|sub| !sub.is_hide_set())
+        .map(|sub| {
+            clap_complete::engine::CompletionCandidate::new(sub.get_name())
+                .help(sub.get_about().cloned())
+        })
+        .collect()
 }
 
 /// `$KITH_VAULT`, the vault when no `--vault` is given; an empty value counts as unset.
@@ -375,6 +395,7 @@ impl Cli {
                     ShellArg::Elvish => Shell::Elvish,
                 },
             },
+            Command::Man { command } => Action::Man { command },
         };
         (flags, action)
     }

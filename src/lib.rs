@@ -18,6 +18,7 @@ pub mod config;
 pub mod core;
 pub mod import;
 pub mod index;
+pub mod man;
 pub mod progress;
 pub mod report;
 pub mod ticks;

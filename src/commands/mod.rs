@@ -19,6 +19,7 @@ mod import;
 mod index;
 mod init;
 mod log;
+mod man;
 mod search;
 mod show;
 mod watch;
@@ -65,6 +66,10 @@ pub enum Action {
     Completions {
         shell: crate::complete::Shell,
     },
+    Man {
+        /// One subcommand's page instead of the whole manual.
+        command: Option<String>,
+    },
 }
 
 pub use import::Request as ImportRequest;
@@ -77,9 +82,11 @@ pub fn run(
     action: Action,
     local_today: impl FnOnce() -> Date,
 ) -> anyhow::Result<ExitCode> {
-    // It needs no vault, no folder and no date.
-    if let Action::Completions { shell } = &action {
-        return completions::run(*shell);
+    // Neither needs a vault, a folder or a date.
+    match &action {
+        Action::Completions { shell } => return completions::run(*shell),
+        Action::Man { command } => return man::run(command.as_deref()),
+        _ => {}
     }
     let dateless = matches!(
         action,
@@ -98,7 +105,9 @@ pub fn run(
     }
     let config = Config::load(flags, &cwd, today)?;
     match action {
-        Action::Init { .. } | Action::Completions { .. } => Ok(ExitCode::SUCCESS),
+        Action::Init { .. } | Action::Completions { .. } | Action::Man { .. } => {
+            Ok(ExitCode::SUCCESS)
+        }
         Action::Check { json } => check::run(&config, json),
         Action::Due { write, json } => due::run(&config, write, json),
         Action::Show { name, json } => show::run(&config, &name, json),

@@ -1,5 +1,5 @@
-//! `kith completions SHELL`, and the answers kith gives the shells' scripts on every TAB
-//! (contact names included).
+//! `kith completions SHELL`, the answers kith gives the shells' scripts on every TAB
+//! (contact names included), and `kith man`.
 
 use std::path::Path;
 use std::process::Command;
@@ -153,4 +153,54 @@ fn bash_inserts_a_name_with_spaces_as_one_word() {
         lines.last().is_some_and(|l| l.contains("-o filenames")),
         "{stdout}"
     );
+}
+
+#[test]
+fn the_manual_page_holds_every_command() {
+    let v = TestVault::new();
+    let run = Run::from(v.bare().arg("man")).ok();
+    assert!(run.stdout.starts_with(".TH KITH 1 "), "{}", run.stdout);
+    for sub in kith::cli::command().get_subcommands() {
+        if sub.is_hide_set() {
+            continue;
+        }
+        let heading = format!("\n.SS \"kith {}\"\n", sub.get_name());
+        assert!(
+            run.stdout.contains(&heading),
+            "no section for {}",
+            sub.get_name()
+        );
+        let page = Run::from(v.bare().args(["man", sub.get_name()])).ok();
+        let title = format!(".TH KITH-{} 1 ", sub.get_name().to_uppercase());
+        assert!(page.stdout.starts_with(&title), "{}", page.stdout);
+    }
+    let none = Run::from(v.bare().args(["man", "nope"])).code(2);
+    assert!(none.stdout.is_empty());
+    assert!(
+        none.stderr.contains("no command `nope`") && none.stderr.contains("show"),
+        "{}",
+        none.stderr
+    );
+
+    if present("man") {
+        let page = v.scratch().join("kith.1");
+        std::fs::write(&page, &run.stdout).expect("write the page");
+        let out = Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "80")
+            .output()
+            .expect("run man");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("COMMANDS") && text.contains("kith search"),
+            "{text}"
+        );
+    }
 }
