@@ -1,12 +1,14 @@
 //! The command line, as clap derive types only. [`Cli::into_parts`] turns them into plain
-//! [`Flags`] and an [`Action`], so nothing past `main` sees clap.
+//! [`Flags`] and an [`Action`], so nothing past `main` sees clap; only the completion
+//! scripts and the manual page, made from these definitions, ask for [`command`].
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::commands::Action;
+use crate::complete::Shell;
 use crate::config::{Color, Flags};
 
 /// kith keeps professional relationships alive from a plain Markdown vault.
@@ -71,7 +73,7 @@ pub enum Command {
     Show {
         /// The contact's name, alias or file name (case-insensitive; a unique prefix is
         /// enough)
-        #[arg(required = true, num_args = 1..)]
+        #[arg(required = true, num_args = 1.., add = crate::complete::contact_names())]
         name: Vec<String>,
         /// Print JSON
         #[arg(long)]
@@ -85,6 +87,7 @@ pub enum Command {
         kith log ada          (opens $VISUAL or $EDITOR)")]
     Log {
         /// The contact: a name, alias, file name or any word of a name (quote several words)
+        #[arg(add = crate::complete::contact_names())]
         name: String,
         /// What was said; `title: text` gives it a title. Without it: standard input when it
         /// is not a terminal, else $VISUAL or $EDITOR
@@ -107,7 +110,7 @@ pub enum Command {
         query: Vec<String>,
         /// Only conversations with this contact (name, alias or file name; a unique prefix
         /// is enough)
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", add = crate::complete::contact_names())]
         contact: Option<String>,
         /// Only conversations on or after this date
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date_arg)]
@@ -171,6 +174,32 @@ pub enum Command {
         #[arg(long, value_name = "MS", hide = true, default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
         date_check: u64,
     },
+    /// Print the script that completes kith's commands, options and contact names in SHELL
+    #[command(after_help = "Install it (see docs/install.md), e.g. for bash:\n  \
+        kith completions bash > ~/.local/share/bash-completion/completions/kith")]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print kith's manual page (roff); with COMMAND, that command's page alone
+    #[command(after_help = "Install it (see docs/install.md):\n  \
+        kith man > ~/.local/share/man/man1/kith.1 && man kith")]
+    Man {
+        /// A command to print the page of (`kith man show` is kith-show(1))
+        #[arg(value_name = "COMMAND", add = clap_complete::engine::ArgValueCandidates::new(command_names))]
+        command: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(name = "powershell", alias = "pwsh")]
+    PowerShell,
+    Elvish,
 }
 
 /// Where `kith import` reads contacts from.
@@ -245,16 +274,35 @@ fn parse_today(text: &str) -> Result<Date, String> {
         .map_err(|_| format!("`{text}` is not a real date (YYYY-MM-DD)"))
 }
 
+/// The command line's definition, for the completion scripts and the manual page.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// The subcommands' names, offered after `kith man`.
+fn command_names() -> Vec<clap_complete::engine::CompletionCandidate> {
+    command()
+        .get_subcommands()
+        .filter(|sub| !sub.is_hide_set())
+        .map(|sub| {
+            clap_complete::engine::CompletionCandidate::new(sub.get_name())
+                .help(sub.get_about().cloned())
+        })
+        .collect()
+}
+
+/// `$KITH_VAULT`, the vault when no `--vault` is given; an empty value counts as unset.
+pub(crate) fn vault_from_env() -> Option<PathBuf> {
+    std::env::var_os("KITH_VAULT")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
 impl Cli {
     /// The typed flags and the action, free of clap types.
     pub fn into_parts(self) -> (Flags, Action) {
         let flags = Flags {
-            // $KITH_VAULT when no --vault is given; an empty value counts as unset.
-            vault: self.vault.or_else(|| {
-                std::env::var_os("KITH_VAULT")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            }),
+            vault: self.vault.or_else(vault_from_env),
             today: self.today,
             verbose: self.verbose,
             quiet: self.quiet,
@@ -338,6 +386,16 @@ impl Cli {
                 clock_file,
                 date_check: std::time::Duration::from_millis(date_check),
             }),
+            Command::Completions { shell } => Action::Completions {
+                shell: match shell {
+                    ShellArg::Bash => Shell::Bash,
+                    ShellArg::Zsh => Shell::Zsh,
+                    ShellArg::Fish => Shell::Fish,
+                    ShellArg::PowerShell => Shell::PowerShell,
+                    ShellArg::Elvish => Shell::Elvish,
+                },
+            },
+            Command::Man { command } => Action::Man { command },
         };
         (flags, action)
     }

@@ -13,10 +13,12 @@
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod core;
 pub mod import;
 pub mod index;
+pub mod man;
 pub mod progress;
 pub mod report;
 pub mod ticks;

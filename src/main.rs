@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (`COMPLETE=bash kith -- kith show a`) gets its answer
+    // and nothing else.
+    if let Some(code) = kith::complete::respond() {
+        return code;
+    }
     let (flags, action) = kith::cli::Cli::parse().into_parts();
     kith::commands::run(&flags, action, || jiff::ZonedDateTime::now().date())
         .unwrap_or_else(|err| kith::commands::failed(&err))

@@ -13,11 +13,13 @@ use crate::core::model::Vault;
 use crate::core::render::plural;
 
 mod check;
+mod completions;
 mod due;
 mod import;
 mod index;
 mod init;
 mod log;
+mod man;
 mod search;
 mod show;
 mod watch;
@@ -61,6 +63,13 @@ pub enum Action {
     },
     Watch(crate::watch::Options),
     Import(ImportRequest),
+    Completions {
+        shell: crate::complete::Shell,
+    },
+    Man {
+        /// One subcommand's page instead of the whole manual.
+        command: Option<String>,
+    },
 }
 
 pub use import::Request as ImportRequest;
@@ -73,6 +82,12 @@ pub fn run(
     action: Action,
     local_today: impl FnOnce() -> Date,
 ) -> anyhow::Result<ExitCode> {
+    // Neither needs a vault, a folder or a date.
+    match &action {
+        Action::Completions { shell } => return completions::run(*shell),
+        Action::Man { command } => return man::run(command.as_deref()),
+        _ => {}
+    }
     let dateless = matches!(
         action,
         Action::Search { .. } | Action::Who { .. } | Action::Index { .. }
@@ -90,7 +105,9 @@ pub fn run(
     }
     let config = Config::load(flags, &cwd, today)?;
     match action {
-        Action::Init { .. } => Ok(ExitCode::SUCCESS),
+        Action::Init { .. } | Action::Completions { .. } | Action::Man { .. } => {
+            Ok(ExitCode::SUCCESS)
+        }
         Action::Check { json } => check::run(&config, json),
         Action::Due { write, json } => due::run(&config, write, json),
         Action::Show { name, json } => show::run(&config, &name, json),

@@ -3,6 +3,9 @@
 //! prefix of the whole name or of any word in it (`ada` and `lovelace` both find Ada
 //! Lovelace). When nothing matches, the closest names are offered. It only looks the name up
 //! and must not choose among several matches: what to do with none or many is the caller's.
+//!
+//! [`completions`] lists, by the same folding, the names that complete what is typed so far
+//! (for shell completion).
 
 use super::{Contact, Vault};
 use crate::core::text::{fold_accents, without_md};
@@ -49,6 +52,50 @@ pub fn find(vault: &Vault, query: &str) -> Found {
         1 => Found::One(found[0]),
         _ => Found::Many(by_name(vault, found)),
     }
+}
+
+/// A name offered to complete what the user has typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// What completes the word: the contact's name, or the alias that was typed.
+    pub value: String,
+    /// The contact's name, when `value` is one of its aliases.
+    pub alias_of: Option<String>,
+}
+
+/// The names that complete `typed`: each contact whose name, or any word of it, begins
+/// with it, ignoring case and accents (`zo` and `ang` offer Zoë Ångström); failing the
+/// name, the alias that does (`pep` offers Pepe). By name, each value once. Nothing typed
+/// offers every name.
+pub fn completions(vault: &Vault, typed: &str) -> Vec<Completion> {
+    let q = fold_accents(typed);
+    let begins = |name: &str| {
+        let name = fold_accents(name);
+        name.starts_with(&q) || name.split([' ', '-']).any(|word| word.starts_with(&q))
+    };
+    let mut order: Vec<usize> = (0..vault.contacts.len()).collect();
+    order.sort_by(|&a, &b| crate::core::schedule::by_name(&vault.contacts[a], &vault.contacts[b]));
+    let mut offered = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for c in order.into_iter().map(|i| &vault.contacts[i]) {
+        let completion = if begins(&c.name) {
+            Completion {
+                value: c.name.clone(),
+                alias_of: None,
+            }
+        } else if let Some(alias) = c.aliases.iter().find(|a| begins(a)) {
+            Completion {
+                value: alias.clone(),
+                alias_of: Some(c.name.clone()),
+            }
+        } else {
+            continue;
+        };
+        if offered.insert(completion.value.clone()) {
+            out.push(completion);
+        }
+    }
+    out
 }
 
 /// A contact's keys, folded: its whole names and paths, and the words of its names.
@@ -167,6 +214,55 @@ mod tests {
         assert_eq!(
             path(&v, &found),
             ["People/Ada Lovelace.md", "People/Adam Smith.md"]
+        );
+    }
+
+    #[test]
+    fn typed_beginnings_complete_to_names_then_aliases() {
+        let v = vault(&[
+            ("People/Zoë Ångström.md", ""),
+            ("People/Ada Lovelace.md", ""),
+            ("People/José Núñez.md", "---\naliases: Pepe\n---\n"),
+            ("People/Jean-Luc Picard.md", ""),
+            ("Clients/Ada Lovelace.md", "---\ntags: [person]\n---\n"),
+            ("People/Bob.md", "---\naliases: [Rob, Rob Mensah]\n---\n"),
+        ]);
+        let values = |typed: &str| -> Vec<(String, Option<String>)> {
+            completions(&v, typed)
+                .into_iter()
+                .map(|c| (c.value, c.alias_of))
+                .collect()
+        };
+        let names = |typed: &str| -> Vec<String> {
+            values(typed).into_iter().map(|(value, _)| value).collect()
+        };
+        assert_eq!(names("zo"), ["Zoë Ångström"]);
+        assert_eq!(names("ANG"), ["Zoë Ångström"]);
+        assert_eq!(names("zoë å"), ["Zoë Ångström"]);
+        assert_eq!(names("luc"), ["Jean-Luc Picard"]);
+        // Two notes of one name: the name once.
+        assert_eq!(names("ada l"), ["Ada Lovelace"]);
+        assert_eq!(names("love"), ["Ada Lovelace"]);
+        assert_eq!(
+            values("pe"),
+            [("Pepe".to_string(), Some("José Núñez".to_string()))]
+        );
+        // The name wins over an alias that also begins so.
+        assert_eq!(values("bo"), [("Bob".to_string(), None)]);
+        assert_eq!(
+            values("rob m"),
+            [("Rob Mensah".to_string(), Some("Bob".to_string()))]
+        );
+        assert_eq!(names("xyz"), Vec::<String>::new());
+        assert_eq!(
+            names(""),
+            [
+                "Ada Lovelace",
+                "Bob",
+                "Jean-Luc Picard",
+                "José Núñez",
+                "Zoë Ångström"
+            ]
         );
     }
 

@@ -26,7 +26,7 @@ mod patch;
 
 pub use super::links::Links;
 pub use build::{Prepared, build, build_prepared, prepare};
-pub use find::{Found, find};
+pub use find::{Completion, Found, completions, find};
 pub use patch::{Change, Refused, patch};
 
 /// A tier of the config, in priority order.
