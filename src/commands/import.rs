@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::config::{Config, UsageError};
 use crate::core::import::Item;
 use crate::core::import::plan::{self, Matched, Planned};
-use crate::core::import::render::Template;
+use crate::core::import::template::Template;
 use crate::core::problem::Severity;
 use crate::import::{Carry, Done, Format};
 use crate::report;

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::core::frontmatter::{self, Split};
 use crate::core::import::merge::{self, Merge};
 use crate::core::import::plan::{Fate, Matched, Planned};
-use crate::core::import::render::Template;
+use crate::core::import::template::Template;
 use crate::core::import::{Incoming, Item, Source, vcard};
 use crate::core::problem::Problem;
 use crate::progress::Progress;

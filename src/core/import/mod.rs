@@ -3,8 +3,8 @@
 //!
 //! Reading a source ([`vcard`], [`linkedin`]) makes [`Incoming`] contacts; [`plan`] decides
 //! what becomes of each (a new note, a match with an existing contact, one note for several
-//! that match each other); [`render`] writes a new note's text and file name, and [`merge`]
-//! adds the properties an existing note lacks. Nothing here reads or writes a file.
+//! that match each other); [`template`] and [`render`] write a new note's text and file
+//! name, and [`merge`] adds the properties an existing note lacks. Nothing here reads or writes a file.
 
 use jiff::civil::Date;
 use unicode_normalization::UnicodeNormalization as _;
@@ -17,6 +17,7 @@ pub mod linkedin;
 pub mod merge;
 pub mod plan;
 pub mod render;
+pub mod template;
 pub mod vcard;
 
 #[cfg(test)]

@@ -1,8 +1,5 @@
-//! A new contact note's text and file name: the front-matter lines of an [`Incoming`]
-//! contact, the template they fill (kith's or the user's), and file names that every file
-//! system and Obsidian accept.
-
-use jiff::civil::Date;
+//! The pieces of a new contact note: the front-matter lines of an [`Incoming`] contact, its
+//! notes as Markdown, and a file name that every file system and Obsidian accept.
 
 use super::Incoming;
 use crate::core::dates::ymd;
@@ -122,120 +119,6 @@ fn reads_back(text: &str) -> bool {
         .is_ok_and(|p| p.len() == 1 && p[0].value == Yaml::Str(text.to_string()))
 }
 
-/// The template a new note is made from.
-#[derive(Debug, Clone)]
-pub enum Template {
-    /// kith's: the properties, `# Name`, the notes and an empty log section.
-    Default { log_heading: String },
-    /// The user's note text, with `{{name}}` (or `{{title}}`), `{{date}}`, `{{properties}}`
-    /// and `{{notes}}` in it.
-    User(String),
-}
-
-/// A template's placeholders.
-const PLACEHOLDERS: [&str; 5] = [
-    "{{name}}",
-    "{{title}}",
-    "{{date}}",
-    "{{properties}}",
-    "{{notes}}",
-];
-
-impl Template {
-    /// The text of a new note for `c`, named by its file `stem`, made `today`.
-    pub fn render(&self, c: &Incoming, stem: &str, today: Date) -> String {
-        let props: String = properties(c, stem != c.name)
-            .into_iter()
-            .map(|p| p.yaml)
-            .collect();
-        let notes = notes_text(&c.notes);
-        match self {
-            Template::Default { log_heading } => {
-                let mut out = String::new();
-                if !props.is_empty() {
-                    out.push_str(&format!("---\n{props}---\n"));
-                }
-                out.push_str(&format!("# {}\n\n", c.name));
-                if !notes.is_empty() {
-                    out.push_str(&format!("{notes}\n\n"));
-                }
-                out.push_str(&format!("## {}\n", log_heading.trim()));
-                out
-            }
-            Template::User(text) => fill(text, c, &props, &notes, today),
-        }
-    }
-}
-
-/// A user's template with its placeholders filled, in one pass so that no value is read as
-/// a placeholder. Properties the template does not place go into its front-matter (those it
-/// sets itself keep its values); notes it does not place go at its end.
-fn fill(template: &str, c: &Incoming, props: &str, notes: &str, today: Date) -> String {
-    let eol = if template.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    let own = template_keys(template);
-    let props: String = props
-        .split_inclusive('\n')
-        .collect::<Vec<_>>()
-        .chunk_by(|_, next| next.starts_with(' '))
-        .filter(|lines| {
-            let key = lines[0].split(':').next().unwrap_or("");
-            !own.iter().any(|k| k.eq_ignore_ascii_case(key))
-        })
-        .flatten()
-        .copied()
-        .collect();
-    let props = props.replace('\n', eol);
-    let notes = notes.replace('\n', eol);
-    let mut out = String::with_capacity(template.len() + props.len() + notes.len());
-    let mut rest = template;
-    while let Some(at) = rest.find("{{") {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(placeholder) = PLACEHOLDERS.iter().find(|p| rest.starts_with(**p)) else {
-            out.push_str("{{");
-            rest = &rest[2..];
-            continue;
-        };
-        match *placeholder {
-            "{{name}}" | "{{title}}" => out.push_str(&c.name),
-            "{{date}}" => out.push_str(&ymd(today)),
-            "{{properties}}" => out.push_str(props.strip_suffix(eol).unwrap_or(&props)),
-            _ => out.push_str(&notes),
-        }
-        rest = &rest[placeholder.len()..];
-    }
-    out.push_str(rest);
-    if !template.contains("{{properties}}") && !props.is_empty() {
-        out = with_properties(&out, &props, eol);
-    }
-    if !template.contains("{{notes}}") && !notes.is_empty() {
-        let gap = if out.ends_with(eol) {
-            eol.to_string()
-        } else {
-            eol.repeat(2)
-        };
-        out = format!("{out}{gap}{notes}{eol}");
-    }
-    out
-}
-
-/// The top-level keys a template's front-matter sets.
-fn template_keys(template: &str) -> Vec<String> {
-    let text = template.strip_prefix('\u{feff}').unwrap_or(template);
-    match frontmatter::split(text) {
-        Split::Closed { yaml, .. } => yaml
-            .lines()
-            .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
-            .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim().to_string()))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// `text` with property lines added at the end of its front-matter (a new block when it has
 /// none).
 pub(super) fn with_properties(text: &str, props: &str, eol: &str) -> String {
@@ -255,7 +138,7 @@ pub(super) fn with_properties(text: &str, props: &str, eol: &str) -> String {
 
 /// The notes as Markdown paragraphs: a line that would read as a heading or as the line
 /// under one is escaped, so that the text stays text.
-fn notes_text(notes: &[String]) -> String {
+pub(super) fn notes_text(notes: &[String]) -> String {
     notes
         .iter()
         .map(|note| {

@@ -8,7 +8,8 @@ use proptest::prelude::*;
 use super::linkedin::{self, Columns};
 use super::merge::{Merge, add_missing};
 use super::plan::{Fate, Matched, plan};
-use super::render::{Template, file_stem, scalar};
+use super::render::{file_stem, scalar};
+use super::template::Template;
 use super::*;
 use crate::core::frontmatter::{Yaml, properties_of};
 use crate::core::model::{Rules, build};
@@ -250,6 +251,23 @@ fn a_user_template_fills_its_placeholders_once() {
     assert!(
         bare.ends_with("# {{date}} Ada\r\n\r\nhello\r\n"),
         "{bare:?}"
+    );
+}
+
+#[test]
+fn a_template_s_empty_properties_are_filled_in_on_their_lines() {
+    let mut c = incoming("Ada");
+    c.emails = vec!["ada@example.org".into()];
+    c.company = Some("Engines".into());
+    c.tags = vec!["maths".into()];
+    c.interests = vec!["poetry".into()];
+    c.uid = Some("u-1".into());
+    let template = Template::User(
+        "---\ntier: B\ncompany:\nemail: \ntags: [person]\ninterests: []\n---\n\n## Log\n\n- {{date:YYYY-MM-DD}} met: \n".into(),
+    );
+    assert_eq!(
+        template.render(&c, "Ada", TODAY),
+        "---\ntier: B\ncompany: Engines\nemail: ada@example.org\ntags: [person]\ninterests:\n  - poetry\nuid: u-1\n---\n\n## Log\n\n- 2026-11-23 met: \n"
     );
 }
 
