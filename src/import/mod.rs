@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::io::Read as _;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -57,14 +58,36 @@ pub fn gather(format: Format, files: &[PathBuf]) -> Gathered {
         let input = std::io::BufReader::with_capacity(1 << 16, file);
         match format {
             Format::Vcard => read_vcards(input, &shown, i, &mut out),
-            Format::Linkedin => {
-                let rows = csv::read(input, &shown, i);
-                out.contacts.extend(rows.contacts);
-                out.problems.extend(rows.problems);
-            }
+            Format::Linkedin => match read_whole(input) {
+                Ok(bytes) => {
+                    let rows = csv::read(&bytes, &shown, i);
+                    out.contacts.extend(rows.contacts);
+                    out.problems.extend(rows.problems);
+                }
+                Err(why) => out.problems.push(Problem::error(&shown, None, why)),
+            },
         }
     }
     out
+}
+
+/// The largest CSV file read: LinkedIn's exports are a few megabytes.
+const MAX_CSV: u64 = 256 << 20;
+
+/// A CSV file's bytes, read whole (its rows' line numbers are counted from them).
+fn read_whole(input: impl std::io::Read) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_CSV + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > MAX_CSV {
+        return Err(format!(
+            "is larger than {} MiB, more than any LinkedIn export; not read",
+            MAX_CSV >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Reads the cards of one vCard file.
