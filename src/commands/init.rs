@@ -40,6 +40,9 @@ streak = 3                      # warn after this many asks in a row
 [introductions]
 min_shared = 2                  # shared topics (tags, interests) needed to suggest an introduction
 max = 3                         # suggestions per week
+
+[import]
+# template = "Templates/Contact.md"   # the note `kith import` makes new contacts from
 "#;
 
 /// The example contact `kith init` writes.
