@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use super::dates::{add_days, days_between, week_label, week_of};
-use super::model::{Contact, Rules, Status, Vault};
+use super::dates::{days_between, week_label, week_of};
+use super::model::{Contact, ContactTask, Rules, Status, Vault};
 
 /// Why someone is on the check-in list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -168,6 +168,41 @@ fn next_due_after(contact: &Contact, last: Option<Date>, today: Date) -> Option<
     })
 }
 
+/// A contact's next check-in, when kith reminds of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckInDue {
+    pub next_due: Date,
+    pub reason: Reason,
+    pub last_contact: Option<Date>,
+}
+
+/// When `contact` is next due for a check-in and why: only an active contact, whose cadence
+/// is not `never`, with no planned interaction (it may fall after any week or window).
+pub fn check_in_due(contact: &Contact, today: Date) -> Option<CheckInDue> {
+    if contact.status != Status::Active || contact.interactions.iter().any(|i| i.date > today) {
+        return None;
+    }
+    let last = last_contact(contact, today);
+    let next_due = next_due_after(contact, last, today)?;
+    let reason = if last.is_none() {
+        Reason::Never
+    } else if next_due < today {
+        Reason::Overdue
+    } else {
+        Reason::Due
+    };
+    Some(CheckInDue {
+        next_due,
+        reason,
+        last_contact: last,
+    })
+}
+
+/// When an open task is due, making it a promise for any week that ends on or after that day.
+pub fn promise_due(task: &ContactTask) -> Option<Date> {
+    task.due.filter(|_| task.open)
+}
+
 /// What one week keeps for the next of the same vault (`kith watch` schedules a week on
 /// every change): the introductions, which depend only on the contacts' paths, names,
 /// statuses, topics and links, and which most changes leave as they were.
@@ -213,17 +248,8 @@ struct Lists {
 }
 
 impl Lists {
-    /// What contact `ci` brings to the week ending on `end`, whose days are `days`.
-    fn add(
-        &mut self,
-        ci: usize,
-        c: &Contact,
-        rules: &Rules,
-        today: Date,
-        end: Date,
-        days: &[Date; 7],
-    ) {
-        let has_planned = c.interactions.iter().any(|i| i.date > today);
+    /// What contact `ci` brings to the week from `start` to `end`.
+    fn add(&mut self, ci: usize, c: &Contact, rules: &Rules, today: Date, start: Date, end: Date) {
         for (ii, i) in c.interactions.iter().enumerate() {
             if i.date > today && i.date <= end {
                 self.planned.push(Planned {
@@ -232,35 +258,25 @@ impl Lists {
                 });
             }
         }
-        if c.status == Status::Active && !has_planned {
-            let last = last_contact(c, today);
-            if let Some(due) = next_due_after(c, last, today)
-                && due <= end
-            {
-                let reason = if last.is_none() {
-                    Reason::Never
-                } else if due < today {
-                    Reason::Overdue
+        if let Some(due) = check_in_due(c, today)
+            && due.next_due <= end
+        {
+            self.check_ins.push(CheckIn {
+                contact: ci,
+                reason: due.reason,
+                next_due: due.next_due,
+                days_overdue: if due.reason == Reason::Overdue {
+                    days_between(due.next_due, today)
                 } else {
-                    Reason::Due
-                };
-                self.check_ins.push(CheckIn {
-                    contact: ci,
-                    reason,
-                    next_due: due,
-                    days_overdue: if reason == Reason::Overdue {
-                        days_between(due, today)
-                    } else {
-                        0
-                    },
-                    last_contact: last,
-                    last_interaction: last_interaction(c, today),
-                    open_tasks: (0..c.tasks.len()).filter(|&t| c.tasks[t].open).collect(),
-                });
-            }
+                    0
+                },
+                last_contact: due.last_contact,
+                last_interaction: last_interaction(c, today),
+                open_tasks: (0..c.tasks.len()).filter(|&t| c.tasks[t].open).collect(),
+            });
         }
         for (ti, t) in c.tasks.iter().enumerate() {
-            if let (true, Some(due)) = (t.open, t.due)
+            if let Some(due) = promise_due(t)
                 && due <= end
             {
                 self.promises.push(Promise {
@@ -272,9 +288,7 @@ impl Lists {
                 });
             }
         }
-        if c.status != Status::Archived {
-            celebrations_of(ci, c, days, &mut self.celebrations);
-        }
+        celebrations_between(ci, c, start, end, &mut self.celebrations);
         if c.status == Status::Active
             && let Some(asks) = asks_in_a_row(c, rules, today)
         {
@@ -304,7 +318,6 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
     let (start, end) = week_of(today, rules.week_start);
     let contacts = &vault.contacts;
     let name_cmp = |a: usize, b: usize| by_name(&contacts[a], &contacts[b]);
-    let days: [Date; 7] = std::array::from_fn(|offset| add_days(start, offset as i64));
 
     // Each contact's lines, on both cores (in contact order), beside the introductions' key.
     const CHUNK: usize = 512;
@@ -316,7 +329,7 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
                 .map(|(k, chunk)| {
                     let mut lists = Lists::default();
                     for (j, c) in chunk.iter().enumerate() {
-                        lists.add(k * CHUNK + j, c, rules, today, end, &days);
+                        lists.add(k * CHUNK + j, c, rules, today, start, end);
                     }
                     lists
                 })
@@ -398,24 +411,36 @@ pub fn week_with(vault: &Vault, rules: &Rules, today: Date, memo: &mut Memo) -> 
     }
 }
 
-/// Birthdays and milestones whose day falls in the seven days from `start` (29 February falls
-/// on 28 February in other years). An anniversary counts from its first year on.
-fn celebrations_of(ci: usize, c: &Contact, days: &[Date; 7], out: &mut Vec<Celebration>) {
-    if c.birthday.is_none() && c.milestones.is_empty() {
+/// The day a yearly date (a birthday, a milestone) falls on in `year`: 29 February falls on
+/// 28 February in other years.
+fn anniversary_in(year: i16, month: i8, day: i8) -> Option<Date> {
+    Date::new(year, month, day).ok().or_else(|| {
+        (month == 2 && day == 29)
+            .then(|| Date::new(year, 2, 28).ok())
+            .flatten()
+    })
+}
+
+/// The birthdays and milestones of contact `ci` whose day falls from `from` to `to`
+/// (both included), every year of that span: none for an archived contact. An
+/// anniversary counts from its first year on.
+pub fn celebrations_between(
+    ci: usize,
+    c: &Contact,
+    from: Date,
+    to: Date,
+    out: &mut Vec<Celebration>,
+) {
+    if c.status == Status::Archived || (c.birthday.is_none() && c.milestones.is_empty()) {
         return;
     }
-    let falls_on = |month: i8, day: i8, date: Date| -> bool {
-        (date.month(), date.day()) == (month, day)
-            || (month == 2
-                && day == 29
-                && !date.in_leap_year()
-                && (date.month(), date.day()) == (2, 28))
-    };
-    for &date in days {
+    for year in from.year()..=to.year() {
+        let inside =
+            |month, day| anniversary_in(year, month, day).filter(|d| (from..=to).contains(d));
         if let Some(b) = c.birthday
-            && falls_on(b.month, b.day, date)
+            && let Some(date) = inside(b.month, b.day)
         {
-            let years = b.year.map(|y| i64::from(date.year()) - i64::from(y));
+            let years = b.year.map(|y| i64::from(year) - i64::from(y));
             if years.is_none_or(|y| y > 0) {
                 out.push(Celebration {
                     contact: ci,
@@ -427,17 +452,17 @@ fn celebrations_of(ci: usize, c: &Contact, days: &[Date; 7], out: &mut Vec<Celeb
             }
         }
         for m in &c.milestones {
-            if falls_on(m.date.month(), m.date.day(), date) {
-                let years = i64::from(date.year()) - i64::from(m.date.year());
-                if years > 0 {
-                    out.push(Celebration {
-                        contact: ci,
-                        kind: CelebrationKind::Milestone,
-                        what: m.what.clone(),
-                        date,
-                        years: Some(years),
-                    });
-                }
+            let years = i64::from(year) - i64::from(m.date.year());
+            if years > 0
+                && let Some(date) = inside(m.date.month(), m.date.day())
+            {
+                out.push(Celebration {
+                    contact: ci,
+                    kind: CelebrationKind::Milestone,
+                    what: m.what.clone(),
+                    date,
+                    years: Some(years),
+                });
             }
         }
     }
