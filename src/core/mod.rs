@@ -4,6 +4,7 @@
 //! the note format lives here so that it can be tested with a string and a date.
 
 pub mod cadence;
+pub mod calendar;
 pub mod datelike;
 pub mod dates;
 pub mod edit;

@@ -271,4 +271,4 @@ impl Vault {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -4,7 +4,8 @@ use super::*;
 use crate::core::links::Resolver;
 use crate::core::note::{LinkTarget, ParsedNote, parse};
 
-fn vault(files: &[(&str, &str)]) -> Vault {
+/// The vault these notes make, under the default rules (other modules' tests use it too).
+pub(crate) fn vault(files: &[(&str, &str)]) -> Vault {
     let rules = Rules::default();
     let notes = files
         .iter()
