@@ -1,8 +1,9 @@
-//! The one way kith writes a file into the vault: atomically (a temporary file in the same
-//! folder, flushed, then renamed), only when the bytes change, never through a symbolic
-//! link, and never over a note kith did not generate — except an edit of a note the user
-//! wrote ([`Held`]), which changes only what [`crate::core::edit`] changed, and only when the
-//! note still holds the bytes that were read.
+//! The one way kith writes a file: atomically (a temporary file in the same folder, flushed,
+//! then renamed), only when the bytes change, never through a symbolic link, and never over a
+//! file kith did not generate (a due note, or a calendar it exported, which may lie outside
+//! the vault) — except an edit of a note the user wrote ([`Held`]), which changes only what
+//! [`crate::core::edit`] changed, and only when the note still holds the bytes that were
+//! read.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,12 @@ pub enum WriteError {
          kith will not overwrite it: move it away, or set `due_note` in kith.toml to another path"
     )]
     NotGenerated { path: String },
+    #[error(
+        "{path} exists and is not a calendar kith exported (it does not open with \
+         BEGIN:VCALENDAR and kith's PRODID); kith will not overwrite it: name another file, or \
+         move this one away"
+    )]
+    NotCalendar { path: String },
     #[error("{path} is a symbolic link or lies behind one; kith does not write through links")]
     Link { path: String },
     #[error(
@@ -59,6 +66,32 @@ pub fn is_generated(text: &str) -> bool {
                 .any(|p| p.key == "generated_by" && p.value == Yaml::Str("kith".to_string()))
         }),
         _ => false,
+    }
+}
+
+/// The kinds of file kith generates, each recognised by its bytes before kith replaces one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Generated {
+    /// A note whose front-matter says `generated_by: kith` (the due note).
+    Note,
+    /// An iCalendar file with kith's PRODID (`kith export ics`).
+    Calendar,
+}
+
+impl Generated {
+    fn holds(self, bytes: &[u8]) -> bool {
+        match self {
+            Generated::Note => std::str::from_utf8(bytes).is_ok_and(is_generated),
+            Generated::Calendar => crate::core::calendar::ics::is_kith_calendar(bytes),
+        }
+    }
+
+    fn refused(self, path: &str) -> WriteError {
+        let path = path.to_string();
+        match self {
+            Generated::Note => WriteError::NotGenerated { path },
+            Generated::Calendar => WriteError::NotCalendar { path },
+        }
     }
 }
 
@@ -394,10 +427,56 @@ pub fn write_generated_as(
     content: &str,
     durability: Durability,
 ) -> Result<Outcome, WriteError> {
-    check_no_links(root, rel)?;
+    replace_generated(root, rel, rel, content, durability, Generated::Note)
+}
+
+/// Writes a calendar at `path` (absolute), named `shown` in messages: refused when a file
+/// there is not a calendar kith exported, skipped when the bytes are the same. Inside the
+/// vault, no folder below its root may be a link, as for a note; elsewhere the folder is
+/// where the user chose to put it, and only the file itself must not be a link.
+pub fn write_calendar(
+    vault: &Path,
+    path: &Path,
+    shown: &str,
+    content: &str,
+    durability: Durability,
+) -> Result<Outcome, WriteError> {
+    let (root, rel) = match path.strip_prefix(vault) {
+        Ok(rel) if rel.file_name().is_some() => (vault, rel),
+        _ => match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => (parent, Path::new(name)),
+            _ => {
+                return Err(WriteError::Missing {
+                    path: shown.to_string(),
+                });
+            }
+        },
+    };
+    let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
+        return Err(WriteError::Io {
+            path: shown.to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the name is not UTF-8"),
+        });
+    };
+    replace_generated(root, &rel, shown, content, durability, Generated::Calendar)
+}
+
+/// Replaces the file at `rel` under `root` with `content` (named `shown` in messages), when
+/// it is missing or holds a file of `kind` with other bytes.
+fn replace_generated(
+    root: &Path,
+    rel: &str,
+    shown: &str,
+    content: &str,
+    durability: Durability,
+    kind: Generated,
+) -> Result<Outcome, WriteError> {
+    check_no_links(root, rel).map_err(|_| WriteError::Link {
+        path: shown.to_string(),
+    })?;
     let path: PathBuf = root.join(rel);
     let io = |source| WriteError::Io {
-        path: rel.to_string(),
+        path: shown.to_string(),
         source,
     };
     let before = match std::fs::read(&path) {
@@ -409,11 +488,8 @@ pub fn write_generated_as(
         if bytes == content.as_bytes() {
             return Ok(Outcome::Unchanged);
         }
-        let generated = std::str::from_utf8(bytes).is_ok_and(is_generated);
-        if !generated {
-            return Err(WriteError::NotGenerated {
-                path: rel.to_string(),
-            });
+        if !kind.holds(bytes) {
+            return Err(kind.refused(shown));
         }
     }
     if let Some(parent) = path.parent() {
@@ -432,12 +508,14 @@ pub fn write_generated_as(
     if now != before {
         staged.discard();
         return Err(WriteError::Changed {
-            path: rel.to_string(),
+            path: shown.to_string(),
         });
     }
-    if let Err(e) = check_no_links(root, rel) {
+    if check_no_links(root, rel).is_err() {
         staged.discard();
-        return Err(e);
+        return Err(WriteError::Link {
+            path: shown.to_string(),
+        });
     }
     staged.commit(&path).map_err(io)?;
     Ok(Outcome::Written)
@@ -558,6 +636,51 @@ mod tests {
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     }
 
+    #[test]
+    fn calendars_replace_only_calendars_kith_exported() {
+        let vault = tempfile::tempdir().expect("temp dir");
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        let root = vault.path();
+        let ours = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kith//NONSGML kith//EN\r\nEND:VCALENDAR\r\n";
+        let newer = ours.replace("VERSION:2.0\r\n", "VERSION:2.0\r\nNAME:kith\r\n");
+        let write = |path: &Path, content: &str| {
+            write_calendar(root, path, "kith.ics", content, Durability::Synced)
+        };
+        for path in [
+            root.join("Calendars/kith.ics"),
+            elsewhere.path().join("kith.ics"),
+        ] {
+            assert_eq!(write(&path, ours).expect("write"), Outcome::Written);
+            assert_eq!(write(&path, ours).expect("write"), Outcome::Unchanged);
+            assert_eq!(write(&path, &newer).expect("write"), Outcome::Written);
+            assert_eq!(std::fs::read_to_string(&path).expect("read"), newer);
+        }
+        // A note, another program's calendar: refused, left as they were.
+        for (name, mine) in [
+            ("Ada.md", "---\ngenerated_by: kith\n---\n# Ada\n"),
+            (
+                "work.ics",
+                "BEGIN:VCALENDAR\r\nPRODID:-//Apple Inc.//EN\r\nEND:VCALENDAR\r\n",
+            ),
+        ] {
+            let path = root.join(name);
+            std::fs::write(&path, mine).expect("write");
+            let err = write(&path, ours).expect_err("refused");
+            assert!(matches!(err, WriteError::NotCalendar { .. }), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with("kith.ics exists and is not a calendar")
+            );
+            assert_eq!(std::fs::read_to_string(&path).expect("read"), mine);
+        }
+        // And a due note is never replaced by what a calendar would be.
+        std::fs::write(root.join("Due.md"), ours).expect("write");
+        assert!(matches!(
+            write_generated(root, "Due.md", "---\ngenerated_by: kith\n---\n"),
+            Err(WriteError::NotGenerated { .. })
+        ));
+    }
+
     #[cfg(unix)]
     #[test]
     fn never_writes_through_a_link() {
@@ -573,6 +696,22 @@ mod tests {
             std::fs::read_to_string(&target).expect("read"),
             "---\ngenerated_by: kith\n---\n"
         );
+        // A calendar, inside the vault or out of it, is never written through a link.
+        let calendar = "BEGIN:VCALENDAR\r\nPRODID:-//kith//NONSGML kith//EN\r\nEND:VCALENDAR\r\n";
+        std::fs::write(&target, calendar).expect("write");
+        for at in [dir.path().join("kith.ics"), outside.path().join("link.ics")] {
+            std::os::unix::fs::symlink(&target, &at).expect("link");
+            let err = write_calendar(
+                dir.path(),
+                &at,
+                "kith.ics",
+                calendar.replace("END", "X\r\nEND").as_str(),
+                Durability::Synced,
+            )
+            .expect_err("refused");
+            assert!(matches!(err, WriteError::Link { .. }), "{err}");
+        }
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), calendar);
     }
 
     #[test]
