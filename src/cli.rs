@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::commands::Action;
+use crate::commands::{Action, IcsRequest};
 use crate::complete::Shell;
 use crate::config::{Color, Flags};
+use crate::core::calendar::ics::Alarm;
+use crate::core::calendar::{DEFAULT_WEEKS, MAX_WEEKS};
 
 /// kith keeps professional relationships alive from a plain Markdown vault.
 #[derive(Debug, Parser)]
@@ -162,6 +164,11 @@ pub enum Command {
         #[command(subcommand)]
         from: ImportFrom,
     },
+    /// Export what is due to other programs
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
     /// Keep the due note and the index fresh on every change, and at midnight
     Watch {
         /// Wait this long after a change for more before acting (milliseconds)
@@ -237,6 +244,28 @@ pub struct ImportArgs {
     json: bool,
 }
 
+/// The formats `kith export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportFormat {
+    /// An iCalendar file (RFC 5545) of the check-ins, promises and celebrations of the next
+    /// weeks: all-day events for a calendar app
+    #[command(after_help = "Examples:\n  \
+        kith export ics > kith.ics\n  \
+        kith export ics --weeks 4 --alarm 9h -o ~/Dropbox/kith.ics\n\n\
+        See docs/calendar.md for subscribing to the file from a calendar app.")]
+    Ics {
+        /// How many weeks ahead, from today: 1 to 520 [default: 8]
+        #[arg(long, value_name = "N", value_parser = parse_weeks)]
+        weeks: Option<u16>,
+        /// A reminder at this time of each event's day: 9h, 9h30m, 30m, 0h
+        #[arg(long, value_name = "DURATION", value_parser = parse_alarm, allow_hyphen_values = true)]
+        alarm: Option<Alarm>,
+        /// Write the calendar to FILE instead of stdout (only over a calendar kith exported)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortArg {
     Score,
@@ -267,6 +296,23 @@ fn parse_debounce(text: &str) -> Result<u64, String> {
             "`{text}` is not a number of milliseconds, such as 100"
         )),
     }
+}
+
+/// How many weeks a calendar spans: 1 to [`MAX_WEEKS`].
+fn parse_weeks(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_WEEKS)).contains(&n) => {
+            u16::try_from(n).map_err(|e| e.to_string())
+        }
+        Ok(_) => Err(format!(
+            "must be from 1 to {MAX_WEEKS} (weeks ahead, from today); the default is {DEFAULT_WEEKS}"
+        )),
+        Err(_) => Err(format!("`{text}` is not a number of weeks, such as 8")),
+    }
+}
+
+fn parse_alarm(text: &str) -> Result<Alarm, String> {
+    Alarm::parse(text)
 }
 
 fn parse_today(text: &str) -> Result<Date, String> {
@@ -377,6 +423,18 @@ impl Cli {
                     json: how.json,
                 })
             }
+            Command::Export {
+                format:
+                    ExportFormat::Ics {
+                        weeks,
+                        alarm,
+                        output,
+                    },
+            } => Action::ExportIcs(IcsRequest {
+                weeks,
+                alarm,
+                output,
+            }),
             Command::Watch {
                 debounce,
                 clock_file,

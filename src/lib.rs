@@ -16,6 +16,7 @@ pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod core;
+pub mod export;
 pub mod import;
 pub mod index;
 pub mod man;

@@ -12,9 +12,12 @@ use crate::config::{Color, Config, Flags, UsageError};
 use crate::core::model::Vault;
 use crate::core::render::plural;
 
+pub use export::IcsRequest;
+
 mod check;
 mod completions;
 mod due;
+mod export;
 mod import;
 mod index;
 mod init;
@@ -70,6 +73,7 @@ pub enum Action {
         /// One subcommand's page instead of the whole manual.
         command: Option<String>,
     },
+    ExportIcs(IcsRequest),
 }
 
 pub use import::Request as ImportRequest;
@@ -126,6 +130,7 @@ pub fn run(
         Action::Index { rebuild } => index::run(&config, rebuild),
         Action::Watch(options) => watch::run(config, flags, &cwd, options),
         Action::Import(request) => import::run(&config, &request),
+        Action::ExportIcs(request) => export::ics(&config, &cwd, request),
     }
 }
 

@@ -1,12 +1,13 @@
 //! The integration tests, as one test binary: each module used to be a binary of its own,
 //! and each linked the whole of kith and tantivy. Run one module with
-//! `cargo test --test it cli::` (or `completions::`, `docs::`, `hostile::`, `import::`,
-//! `index::`, `log::`, `properties::`, `watch::`).
+//! `cargo test --test it cli::` (or `completions::`, `docs::`, `export::`, `hostile::`,
+//! `import::`, `index::`, `log::`, `properties::`, `watch::`).
 
 mod cli;
 mod common;
 mod completions;
 mod docs;
+mod export;
 mod hostile;
 mod import;
 mod index;
