@@ -254,10 +254,12 @@ pub enum ExportFormat {
         kith export ics --weeks 4 --alarm 9h -o ~/Dropbox/kith.ics\n\n\
         See docs/calendar.md for subscribing to the file from a calendar app.")]
     Ics {
-        /// How many weeks ahead, from today: 1 to 520 [default: 8]
+        /// How many weeks ahead, from today: 1 to 520 (default: 8, or `weeks` in kith.toml's
+        /// [export])
         #[arg(long, value_name = "N", value_parser = parse_weeks)]
         weeks: Option<u16>,
-        /// A reminder at this time of each event's day: 9h, 9h30m, 30m, 0h
+        /// A reminder at this time of each event's day: 9h, 9h30m, 30m, 0h (default: none, or
+        /// `alarm` in kith.toml's [export])
         #[arg(long, value_name = "DURATION", value_parser = parse_alarm, allow_hyphen_values = true)]
         alarm: Option<Alarm>,
         /// Write the calendar to FILE instead of stdout (only over a calendar kith exported)

@@ -13,6 +13,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::core::cadence::Cadence;
+use crate::core::calendar::ics::Alarm;
+use crate::core::calendar::{DEFAULT_WEEKS, MAX_WEEKS};
 use crate::core::dates::parse_weekday;
 use crate::core::model::{Rules, Tier};
 use crate::core::tags;
@@ -79,9 +81,42 @@ pub struct Config {
     pub import_template: Option<PathBuf>,
     /// The scheduling rules.
     pub rules: Rules,
+    /// `[export]`: the calendar `kith watch` keeps, and what `kith export ics` does by
+    /// default.
+    pub export: Export,
     pub verbose: u8,
     pub quiet: bool,
     pub color: Color,
+}
+
+/// `[export]` in kith.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// The calendar file `kith watch` keeps fresh, if any.
+    pub ics: Option<IcsFile>,
+    /// How many weeks a calendar spans.
+    pub weeks: u16,
+    /// A display alarm on each event, at this time of its day.
+    pub alarm: Option<Alarm>,
+}
+
+impl Default for Export {
+    fn default() -> Self {
+        Self {
+            ics: None,
+            weeks: DEFAULT_WEEKS,
+            alarm: None,
+        }
+    }
+}
+
+/// Where `[export] ics` puts the calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IcsFile {
+    /// Absolute: a relative path in kith.toml is taken from the vault root.
+    pub path: PathBuf,
+    /// As kith.toml writes it, for messages.
+    pub shown: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -98,12 +133,21 @@ struct RawConfig {
     exchange: Option<RawExchange>,
     introductions: Option<RawIntroductions>,
     import: Option<RawImport>,
+    export: Option<RawExport>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawImport {
     template: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExport {
+    ics: Option<Spanned<String>>,
+    weeks: Option<Spanned<u64>>,
+    alarm: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -421,6 +465,10 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
             rules.max_introductions = m;
         }
     }
+    let export = match raw.export {
+        Some(raw) => read_export(&at, raw, &due_note)?,
+        None => RawExportFile::default(),
+    };
     Ok(ConfigFile {
         due_note,
         log_heading: raw.log_heading.unwrap_or_else(|| "Log".to_string()),
@@ -428,7 +476,64 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
         index_dir: raw.index_dir.map(PathBuf::from),
         import_template: raw.import.and_then(|i| i.template).map(PathBuf::from),
         rules,
+        export,
     })
+}
+
+/// `[export]` as kith.toml writes it, checked; the calendar's path still as written.
+#[derive(Debug, Clone, Default)]
+pub struct RawExportFile {
+    pub ics: Option<String>,
+    pub weeks: Option<u16>,
+    pub alarm: Option<Alarm>,
+}
+
+/// Reads `[export]`: a calendar path that names an `.ics` file other than the due note
+/// (`~` is not expanded, as in no path of the config), 1 to 520 weeks, an alarm in a day.
+fn read_export(at: &At<'_>, raw: RawExport, due_note: &str) -> Result<RawExportFile, UsageError> {
+    let ics = match raw.ics {
+        Some(s) => {
+            let value = s.get_ref().trim();
+            let problem = if value.starts_with('~') {
+                Some("`~` is not expanded: write the whole path, or one relative to the vault")
+            } else if !value.to_ascii_lowercase().ends_with(".ics") || value.len() <= 4 {
+                Some(
+                    "must name an .ics file (e.g. \"kith.ics\"), relative to the vault root or absolute",
+                )
+            } else if value.replace('\\', "/") == due_note {
+                Some("is the due note's path")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(at.error(Some(s.span()), "export.ics", problem));
+            }
+            Some(value.to_string())
+        }
+        None => None,
+    };
+    let weeks = match raw.weeks {
+        Some(s) => Some(
+            u16::try_from(*s.get_ref())
+                .ok()
+                .filter(|w| (1..=MAX_WEEKS).contains(w))
+                .ok_or_else(|| {
+                    at.error(
+                        Some(s.span()),
+                        "export.weeks",
+                        &format!("must be from 1 to {MAX_WEEKS}"),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let alarm = match raw.alarm {
+        Some(s) => Some(
+            Alarm::parse(s.get_ref()).map_err(|e| at.error(Some(s.span()), "export.alarm", &e))?,
+        ),
+        None => None,
+    };
+    Ok(RawExportFile { ics, weeks, alarm })
 }
 
 /// Reads `[tiers.*]` in the order they are written (their priority).
@@ -522,6 +627,7 @@ pub struct ConfigFile {
     pub index_dir: Option<PathBuf>,
     pub import_template: Option<PathBuf>,
     pub rules: Rules,
+    pub export: RawExportFile,
 }
 
 impl Default for ConfigFile {
@@ -533,6 +639,7 @@ impl Default for ConfigFile {
             index_dir: None,
             import_template: None,
             rules: Rules::default(),
+            export: RawExportFile::default(),
         }
     }
 }
@@ -569,6 +676,14 @@ impl Config {
         // happens to run).
         let index_dir = file.index_dir.map(|dir| lexical(&vault.join(dir)));
         let import_template = file.import_template.map(|t| lexical(&vault.join(t)));
+        let export = Export {
+            ics: file.export.ics.map(|shown| IcsFile {
+                path: lexical(&vault.join(&shown)),
+                shown,
+            }),
+            weeks: file.export.weeks.unwrap_or(DEFAULT_WEEKS),
+            alarm: file.export.alarm,
+        };
         let templates = template_folders(&vault);
         Ok(Config {
             vault,
@@ -582,6 +697,7 @@ impl Config {
             index_dir,
             import_template,
             rules: file.rules,
+            export,
             verbose: flags.verbose,
             quiet: flags.quiet,
             color: flags.color,
@@ -672,6 +788,68 @@ mod tests {
         assert!(e.starts_with("kith.toml:1:") && e.contains("ignore"), "{e}");
         let e = parse("week_start = \n").expect_err("bad");
         assert!(e.starts_with("kith.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn export_names_an_ics_file_weeks_and_an_alarm() {
+        let c = parse("").expect("valid");
+        assert_eq!(
+            (c.export.ics, c.export.weeks, c.export.alarm),
+            (None, None, None)
+        );
+        let c = parse("[export]\nics = \"Calendars/kith.ICS\"\nweeks = 12\nalarm = \"8h30m\"\n")
+            .expect("valid");
+        assert_eq!(c.export.ics.as_deref(), Some("Calendars/kith.ICS"));
+        assert_eq!(c.export.weeks, Some(12));
+        assert_eq!(
+            c.export.alarm.map(|a| a.to_string()).as_deref(),
+            Some("8h30m")
+        );
+        for (text, key, says) in [
+            (
+                "[export]\nics = \"~/Dropbox/kith.ics\"\n",
+                "export.ics",
+                "not expanded",
+            ),
+            (
+                "[export]\nics = \"Due this week.md\"\n",
+                "export.ics",
+                ".ics file",
+            ),
+            ("[export]\nics = \".ics\"\n", "export.ics", ".ics file"),
+            ("[export]\nweeks = 0\n", "export.weeks", "from 1 to 520"),
+            ("[export]\nweeks = 521\n", "export.weeks", "from 1 to 520"),
+            (
+                "[export]\nalarm = \"24h\"\n",
+                "export.alarm",
+                "24 hours or more",
+            ),
+            (
+                "[export]\ncalendar = \"x.ics\"\n",
+                "export.calendar",
+                "unknown field",
+            ),
+        ] {
+            let e = parse(text).expect_err(text);
+            assert!(e.starts_with("kith.toml:2: invalid config: key `"), "{e}");
+            assert!(e.contains(key) && e.contains(says), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_calendar_path_is_taken_from_the_vault_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join(CONFIG_FILE),
+            "[export]\nics = \"Calendars/../kith.ics\"\n",
+        )
+        .unwrap();
+        let c = load(root);
+        let ics = c.export.ics.expect("a calendar");
+        assert_eq!(ics.path, root.join("kith.ics"));
+        assert_eq!(ics.shown, "Calendars/../kith.ics");
+        assert_eq!(c.export.weeks, DEFAULT_WEEKS);
     }
 
     #[test]

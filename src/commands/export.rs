@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::config::Config;
-use crate::core::calendar::DEFAULT_WEEKS;
 use crate::core::calendar::ics::Alarm;
 use crate::core::dates::ymd;
 use crate::core::render::plural;
@@ -23,8 +22,10 @@ pub struct IcsRequest {
 
 pub fn ics(config: &Config, cwd: &Path, request: IcsRequest) -> anyhow::Result<ExitCode> {
     let vault = crate::index::model(config)?;
-    let weeks = request.weeks.unwrap_or(DEFAULT_WEEKS);
-    let exported = crate::export::render(config, &vault, weeks, request.alarm);
+    // The flags, else `[export]` in kith.toml.
+    let weeks = request.weeks.unwrap_or(config.export.weeks);
+    let alarm = request.alarm.or(config.export.alarm);
+    let exported = crate::export::render(config, &vault, weeks, alarm);
     super::release(vault);
     let events = plural(exported.events as i64, "event");
     let Some(output) = request.output.filter(|o| o.as_os_str() != "-") else {

@@ -43,6 +43,11 @@ max = 3                         # suggestions per week
 
 [import]
 # template = "Templates/Contact.md"   # the note `kith import` makes new contacts from
+
+[export]
+# ics = "kith.ics"              # a calendar kith watch keeps fresh (docs/calendar.md); none by default
+weeks = 8                       # how many weeks ahead `kith export ics` and that calendar cover
+# alarm = "9h"                  # a reminder at this time of each event's day; none by default
 "#;
 
 /// The example contact `kith init` writes.

@@ -1,11 +1,12 @@
-//! `kith watch`: keeps the due note and the index fresh on every change under the vault, and
-//! when the date changes.
+//! `kith watch`: keeps the due note, the index and the calendar of `[export] ics` fresh on
+//! every change under the vault, and when the date changes.
 //!
 //! One loop: wait for the next batch of changes ([`events`]), reload `kith.toml` when it
 //! changed, apply the batch (the index patches the model it keeps, the due note is written
-//! from it at once, then the index and the caches), and between batches look at the date
-//! ([`clock`]). Nothing here decides what a note means; it only says when to look again.
+//! from it at once, then the index and the caches, then the calendar), and between batches
+//! look at the date ([`clock`]). Nothing here decides what a note means; it only says when to look again.
 
+mod calendar;
 mod clock;
 mod due_note;
 mod events;
@@ -84,6 +85,7 @@ impl Watcher {
             .due
             .write(&watcher.config, &mut watcher.index.fresh.vault);
         let vault = &watcher.index.fresh.vault;
+        let wrote = wrote + &calendar::tail(&watcher.config, vault);
         report::note(
             &watcher.config,
             format_args!(
@@ -123,6 +125,7 @@ impl Watcher {
         let started = Instant::now();
         self.config.today = now;
         let wrote = self.due.write(&self.config, &mut self.index.fresh.vault);
+        let wrote = wrote + &calendar::tail(&self.config, &self.index.fresh.vault);
         report::note(
             &self.config,
             format_args!(
@@ -171,6 +174,7 @@ impl Watcher {
                 batch.paths.extend(carried.edited);
             }
         }
+        calendar::leave_out(&self.config, &mut batch.paths);
         if batch.paths.is_empty() && !batch.rescan {
             self.idle(&batch);
             return Ok(());
@@ -214,12 +218,18 @@ impl Watcher {
                 started.elapsed(),
             ),
         };
+        let indexed = started.elapsed();
+        // The calendar last: neither the due note nor the index waits for it.
+        let calendar = match changes {
+            Ok(_) => calendar::tail(&self.config, &self.index.fresh.vault),
+            Err(_) => String::new(),
+        };
         report::note(
             &self.config,
             format_args!(
-                "{what}; {wrote} after {} ms, index and caches after {} ms",
+                "{what}; {wrote} after {} ms, index and caches after {} ms{calendar}",
                 due_at.as_millis(),
-                started.elapsed().as_millis()
+                indexed.as_millis()
             ),
         );
         if changes.is_ok() {

@@ -261,3 +261,26 @@ fn export_never_builds_the_search_index() {
     assert!(dirs[0].join("manifest.bin").exists(), "the model is cached");
     assert!(!dirs[0].join("tantivy").exists(), "no search index");
 }
+
+#[test]
+fn export_in_kith_toml_sets_weeks_and_alarm_and_flags_win() {
+    let v = vault();
+    v.file("kith.toml", "[export]\nweeks = 1\nalarm = \"7h\"\n");
+    let triggers = |args: &[&str]| -> (usize, BTreeSet<String>) {
+        let mut all = vec!["export", "ics"];
+        all.extend_from_slice(args);
+        let cal = parse(&v.kith(&all).ok().stdout);
+        let triggers = cal
+            .events
+            .iter()
+            .flat_map(|e| &e.alarms)
+            .map(|a| value(&a.properties, "TRIGGER").to_string())
+            .collect();
+        (cal.events.len(), triggers)
+    };
+    let one = |t: &str| BTreeSet::from([t.to_string()]);
+    assert_eq!(triggers(&[]), (4, one("PT7H")));
+    assert_eq!(triggers(&["--alarm", "8h"]), (4, one("PT8H")));
+    // Ada's next birthday is a year on.
+    assert_eq!(triggers(&["--weeks", "53"]), (5, one("PT7H")));
+}

@@ -611,3 +611,116 @@ fn rolls_over_to_a_new_day_and_a_new_week_untouched() {
     assert_ne!(due_note(&v), monday, "Bob is a day more overdue on Tuesday");
     assert_eq!(w.stop("-INT"), Some(0));
 }
+
+/// Lines until the watcher has been quiet for a while: none may write anything (kith's own
+/// writes coming back change no note, and with `-v` say so), and they must stop.
+fn settle(w: &mut Watcher) {
+    let mut lines = 0;
+    while let Ok(line) = w.lines.recv_timeout(Duration::from_millis(400)) {
+        assert!(!line.contains("wrote"), "{line:?}; seen: {:#?}", w.seen);
+        lines += 1;
+        assert!(
+            lines <= 12,
+            "the watcher keeps waking itself: {:#?}",
+            w.seen
+        );
+        w.seen.push(line);
+    }
+}
+
+#[test]
+fn keeps_the_calendar_of_export_ics_fresh_without_waking_itself() {
+    let v = vault();
+    v.file(
+        "kith.toml",
+        "[export]\nics = \"Calendar/kith.ics\"\nalarm = \"9h\"\n",
+    );
+    let clock = v.scratch().join("clock");
+    std::fs::write(&clock, "2026-11-23\n").unwrap();
+    let mut cmd = command(&v);
+    cmd.args(["-v", "watch", "--debounce", "50", "--date-check", "20"])
+        .arg("--clock-file")
+        .arg(&clock);
+    let mut w = Watcher::spawn(cmd);
+    let started = w.seen.last().cloned().unwrap_or_default();
+    assert!(started.contains("; wrote Calendar/kith.ics"), "{started}");
+    let calendar = v.read("Calendar/kith.ics");
+    assert!(
+        calendar.contains("SUMMARY:Check in with Ada Lovelace\r\n"),
+        "{calendar}"
+    );
+    assert!(calendar.contains("TRIGGER:PT9H\r\n"), "{calendar}");
+    assert!(calendar.contains("DTSTAMP:20261123T000000Z"), "{calendar}");
+    settle(&mut w);
+    // A new day: a new DTSTAMP, so a new calendar.
+    std::fs::write(&clock, "2026-11-24\n").unwrap();
+    let line = w.expect("it is 2026-11-24");
+    assert!(line.contains("; wrote Calendar/kith.ics"), "{line}");
+    assert!(
+        v.read("Calendar/kith.ics")
+            .contains("DTSTAMP:20261124T000000Z")
+    );
+    settle(&mut w);
+    // A conversation with Ada: her next check-in is six weeks on.
+    v.file(
+        "People/Ada Lovelace.md",
+        &log_note("A", "- 2026-11-24 call: Engines again."),
+    );
+    let line = w.expect("updated 1");
+    assert!(line.ends_with("; wrote Calendar/kith.ics"), "{line}");
+    let calendar = v.read("Calendar/kith.ics");
+    assert!(
+        calendar.contains("DTSTART;VALUE=DATE:20270105"),
+        "{calendar}"
+    );
+    settle(&mut w);
+    // The calendar is what `kith export ics` prints for that day.
+    let printed = common::Run::from(
+        common::kith_bin(v.scratch())
+            .arg("--vault")
+            .arg(v.root())
+            .args(["--today", "2026-11-24", "export", "ics"]),
+    )
+    .ok();
+    assert_eq!(printed.stdout, calendar);
+    assert_eq!(w.stop("-INT"), Some(0));
+}
+
+#[test]
+fn never_writes_the_calendar_over_a_file_of_the_users() {
+    let v = vault();
+    v.file(
+        "Mine.ics",
+        "BEGIN:VCALENDAR\r\nPRODID:-//me//EN\r\nEND:VCALENDAR\r\n",
+    );
+    v.file("kith.toml", "[export]\nics = \"Mine.ics\"\n");
+    let mut w = Watcher::start(&v);
+    let started = w.seen.last().cloned().unwrap_or_default();
+    assert!(
+        started.contains("calendar not written: Mine.ics exists and is not a calendar"),
+        "{started}"
+    );
+    // It carries on: the due note follows the next change, and the file stays as it was.
+    v.file("People/Bob Kahn.md", &bob_with_packets());
+    let line = w.expect("updated 1");
+    assert!(line.contains("calendar not written"), "{line}");
+    assert_eq!(
+        v.read("Mine.ics"),
+        "BEGIN:VCALENDAR\r\nPRODID:-//me//EN\r\nEND:VCALENDAR\r\n"
+    );
+    // Outside the vault, by an absolute path.
+    let outside = v.scratch().join("Sync/kith.ics");
+    v.file(
+        "kith.toml",
+        &format!("[export]\nics = {:?}\n", outside.to_str().expect("UTF-8")),
+    );
+    w.expect("kith.toml reloaded");
+    let line = w.expect("wrote");
+    assert!(line.contains("kith.ics"), "{line}");
+    assert!(
+        std::fs::read_to_string(&outside)
+            .expect("the calendar")
+            .starts_with("BEGIN:VCALENDAR\r\n")
+    );
+    assert_eq!(w.stop("-TERM"), Some(0));
+}
