@@ -2,7 +2,7 @@
 """Time whole `kith` processes against baselines measured in the same run.
 
     python3 bench/bench.py --vault DIR [--runs 10] [--kith target/release/kith]
-                           [--today 2026-11-23] [--out FILE.md]
+                           [--today 2026-11-23] [--out FILE.md] [--only TEXT]
 
 Each command runs once as a warm-up, then --runs times. For each run the wall time (from spawn to
 reap) and the child's peak RSS (ru_maxrss from os.wait4, which on Linux covers the child and the
@@ -94,6 +94,11 @@ def commands(args: argparse.Namespace) -> list[list[Command]]:
     groups.append([Command("kith due (unchanged vault, from the cache)", kith + ["due"])])
     groups.append([Command("kith due --json (unchanged vault)", kith + ["due", "--json"])])
     groups.append([Command("kith check (unchanged vault)", kith + ["check"], ok_codes=(0, 1))])
+    # The calendar export needs the same model as `kith due`, which is its baseline.
+    groups.append([
+        Command("kith export ics (8 weeks, unchanged vault)", kith + ["export", "ics"]),
+        Command("kith due (baseline for the export)", kith + ["due"]),
+    ])
     for words in (["berlin"], ["coffee", "berlin"]):
         pattern = ".*".join(words) if len(words) > 1 else words[0]
         groups.append([
@@ -538,6 +543,9 @@ def main() -> int:
                     help="check-ins ticked in the due note while the watcher runs")
     ap.add_argument("--watch-only", action="store_true",
                     help="run the `kith watch` benchmark alone (with its search and rg runs)")
+    ap.add_argument("--only", metavar="TEXT",
+                    help="time only the groups with a command whose name holds TEXT "
+                    "(e.g. 'export ics'); the watch benchmark is skipped")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -556,17 +564,23 @@ def main() -> int:
         print("\n".join(bench_watch(args)))
         return 0
 
-    if args.baseline and os.access(args.baseline, os.X_OK):
-        args.docs = os.path.join(tempfile.gettempdir(), "kith-bench-docs.jsonl")
+    has_baseline = bool(args.baseline) and os.access(args.baseline, os.X_OK)
+    args.docs = os.path.join(tempfile.gettempdir(), "kith-bench-docs.jsonl") if has_baseline else None
+    groups = commands(args)
+    if args.only:
+        groups = [g for g in groups if any(args.only in c.name for c in g)]
+        if not groups:
+            ap.error(f"--only {args.only!r}: no command's name holds it")
+        args.watch_edits = 0
+    if has_baseline and any(args.docs in c.argv for g in groups for c in g):
         print("bench: writing the baseline's documents (untimed) ...", file=sys.stderr, flush=True)
         subprocess.run([args.baseline, "dump", args.vault, args.docs], check=True,
                        stderr=subprocess.DEVNULL)
-    else:
-        args.docs = None
+    elif not has_baseline and not args.only:
         print(f"bench: no baseline at {args.baseline} (cargo build --release --examples); "
               "the cold index is timed alone", file=sys.stderr)
     results = []
-    for group in commands(args):
+    for group in groups:
         print(f"bench: {' / '.join(c.name for c in group)} ...", file=sys.stderr, flush=True)
         results.extend(measure_rounds(group, args.runs) if len(group) > 1
                        else [measure(group[0], args.runs)])
@@ -618,6 +632,8 @@ def main() -> int:
              "--kith", args.kith, "--today", args.today]
     if args.out:
         repro += ["--out", args.out]
+    if args.only:
+        repro += ["--only", args.only]
     if args.gen_cmd:
         repro += ["--gen-cmd", args.gen_cmd]
         lines.append(f"Vault made with: `{args.gen_cmd}`")

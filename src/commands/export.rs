@@ -25,7 +25,12 @@ pub fn ics(config: &Config, cwd: &Path, request: IcsRequest) -> anyhow::Result<E
     // The flags, else `[export]` in kith.toml.
     let weeks = request.weeks.unwrap_or(config.export.weeks);
     let alarm = request.alarm.or(config.export.alarm);
+    let started = std::time::Instant::now();
     let exported = crate::export::render(config, &vault, weeks, alarm);
+    report::detail(
+        config,
+        format_args!("calendar made in {:?}", started.elapsed()),
+    );
     super::release(vault);
     let events = plural(exported.events as i64, "event");
     let Some(output) = request.output.filter(|o| o.as_os_str() != "-") else {
