@@ -25,6 +25,7 @@ pub mod docs;
 mod fresh;
 mod manifest;
 mod patch;
+mod private;
 pub mod schema;
 pub mod search;
 mod state;

@@ -42,7 +42,11 @@ pub fn write<T: Serialize>(path: &Path, schema: u32, value: &T) -> Result<(), St
     let body = postcard::to_stdvec(value).map_err(|e| StateError::Damaged(e.to_string()))?;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = super::private::options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
         f.write_all(&header(schema))?;
         f.write_all(&(xxhash_rust::xxh3::xxh3_64(&body)).to_le_bytes())?;
         f.write_all(&body)?;

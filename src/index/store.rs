@@ -76,7 +76,7 @@ impl Store {
             ))
             .into());
         }
-        std::fs::create_dir_all(&dir)
+        super::private::folder(&dir)
             .with_context(|| format!("cannot create the index folder {}", dir.display()))?;
         Ok(Store { dir })
     }
@@ -166,7 +166,7 @@ impl Store {
     pub fn watch_lock(&self) -> anyhow::Result<Result<File, AlreadyWatched>> {
         use std::io::{Read as _, Seek as _, Write as _};
         let path = self.path(WATCH_LOCK_FILE);
-        let mut file = std::fs::OpenOptions::new()
+        let mut file = super::private::options()
             .create(true)
             .truncate(false)
             .read(true)
@@ -196,7 +196,7 @@ impl Store {
     /// Takes the writer lock, waiting up to [`LOCK_WAIT`]; `None` when another holds it.
     pub fn lock(&self) -> anyhow::Result<Option<File>> {
         let path = self.path(LOCK_FILE);
-        let file = std::fs::OpenOptions::new()
+        let file = super::private::options()
             .create(true)
             .truncate(false)
             .write(true)

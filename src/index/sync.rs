@@ -184,7 +184,7 @@ fn create(store: &Store) -> anyhow::Result<Index> {
         }
     }
     let _ = std::fs::remove_file(store.path(INDEXED_FILE));
-    std::fs::create_dir_all(&dir).context("cannot create the index folder")?;
+    super::private::folder(&dir).context("cannot create the index folder")?;
     let (schema, _) = schema::build();
     Index::create_in_dir(&dir, schema).context("cannot create the index")
 }
@@ -242,6 +242,8 @@ pub fn sync(
     phases.mark("fingerprints");
     let plan = fingerprints.against(&old.files);
     let written = write_documents(config, &index, &sources, &plan)?;
+    super::private::files_in(&store.path(TANTIVY_DIR))
+        .context("cannot make the index's files private")?;
     changes.docs_written += written;
     phases.mark("documents and commit");
     let record = Record {

@@ -751,3 +751,36 @@ fn only_changed_notes_are_read_and_the_result_is_a_rebuilds() {
     assert!(run.stdout.contains("; 8 files read"), "{}", run.stdout);
     assert_eq!(v.show("alan")["last_contact"], "2026-11-13");
 }
+
+/// The index holds copies of private conversations: however permissive the umask, its
+/// folder is the owner's alone (0700) and so is every file in it (0600), tantivy's included.
+#[cfg(unix)]
+#[test]
+fn the_index_is_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let v = vault();
+    for args in [&["search", "coffee"][..], &["due"], &["index", "--rebuild"]] {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg("umask 000; exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_kith"))
+            .arg("--vault")
+            .arg(v.root())
+            .args(["--today", common::TODAY])
+            .args(args)
+            .env("KITH_INDEX_DIR", v.scratch().join("index"))
+            .env_remove("KITH_VAULT");
+        let out = cmd.output().expect("kith runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let dir = index_dir(&v);
+    let mut seen = 0;
+    let folders = [dir.clone(), dir.join("tantivy")];
+    for path in folders.into_iter().chain(walkdir(&dir)) {
+        let mode = std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
+        let wanted = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, wanted, "{} is {mode:o}", path.display());
+        seen += 1;
+    }
+    assert!(seen > 8, "only {seen} entries in {}", dir.display());
+}
