@@ -771,7 +771,11 @@ fn the_index_is_private_whatever_the_umask() {
             .env("KITH_INDEX_DIR", v.scratch().join("index"))
             .env_remove("KITH_VAULT");
         let out = cmd.output().expect("kith runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let dir = index_dir(&v);
     let mut seen = 0;

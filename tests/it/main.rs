@@ -1,7 +1,7 @@
 //! The integration tests, as one test binary: each module used to be a binary of its own,
 //! and each linked the whole of kith and tantivy. Run one module with
 //! `cargo test --test it cli::` (or `completions::`, `docs::`, `export::`, `hostile::`,
-//! `import::`, `index::`, `log::`, `properties::`, `watch::`).
+//! `import::`, `index::`, `log::`, `privacy::`, `properties::`, `watch::`).
 
 mod cli;
 mod common;
@@ -12,5 +12,6 @@ mod hostile;
 mod import;
 mod index;
 mod log;
+mod privacy;
 mod properties;
 mod watch;
