@@ -61,10 +61,14 @@ impl Batch {
         if matches!(event.kind, notify::EventKind::Access(_)) {
             return;
         }
+        let removed = matches!(event.kind, notify::EventKind::Remove(_));
         for path in &event.paths {
             let Ok(rel) = path.strip_prefix(&config.vault) else {
                 continue;
             };
+            if !removed && is_unnamed_file(path) {
+                continue;
+            }
             let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
                 self.rescan = true; // a name that is not UTF-8: let the walk report it
                 continue;
@@ -79,6 +83,16 @@ impl Batch {
             }
         }
     }
+}
+
+/// Whether `path` is how Linux names a file made without a name (`O_TMPFILE`, as kith's
+/// writer stages a note): `#` and its inode number, under which nothing can be found.
+fn is_unnamed_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix('#'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && std::fs::symlink_metadata(path).is_err()
 }
 
 /// The message for a system limit on watches, with the command that raises it.
@@ -216,7 +230,7 @@ mod tests {
     use super::*;
     use crate::config::Flags;
     use jiff::civil::Date;
-    use notify::event::{CreateKind, EventKind, ModifyKind, RenameMode};
+    use notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind, RenameMode};
 
     fn config(root: &Path) -> Config {
         let flags = Flags {
@@ -259,6 +273,13 @@ mod tests {
             &event(EventKind::Any, &[".obsidian/workspace.json", ".git/index"]),
         );
         batch.add(&c, &event(EventKind::Any, &["kith.toml"]));
+        // kith staging a note in a file without a name; a folder that is called so is not.
+        std::fs::create_dir(root.join("#12")).unwrap();
+        batch.add(
+            &c,
+            &event(EventKind::Create(CreateKind::File), &["#10053676", "#12"]),
+        );
+        batch.add(&c, &event(EventKind::Remove(RemoveKind::Folder), &["#13"]));
         // Reading a note (kith's own reads too) is no change.
         batch.add(
             &c,
@@ -274,7 +295,7 @@ mod tests {
         batch.add(&c, &outside);
         assert_eq!(
             batch.paths.iter().map(String::as_str).collect::<Vec<_>>(),
-            ["People/Ada.md", "Projects"]
+            ["#12", "#13", "People/Ada.md", "Projects"]
         );
         assert!(batch.config);
         assert!(!batch.rescan);
