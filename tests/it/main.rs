@@ -1,11 +1,12 @@
 //! The integration tests, as one test binary: each module used to be a binary of its own,
 //! and each linked the whole of kith and tantivy. Run one module with
-//! `cargo test --test it cli::` (or `completions::`, `docs::`, `export::`, `hostile::`,
+//! `cargo test --test it cli::` (or `completions::`, `crash::`, `docs::`, `export::`, `hostile::`,
 //! `import::`, `index::`, `log::`, `privacy::`, `properties::`, `watch::`).
 
 mod cli;
 mod common;
 mod completions;
+mod crash;
 mod docs;
 mod export;
 mod hostile;
