@@ -17,6 +17,8 @@ pub mod complete;
 pub mod config;
 pub mod core;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod index;
 pub mod man;

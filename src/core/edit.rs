@@ -149,7 +149,7 @@ fn block_id_start(text: &str) -> Option<usize> {
 }
 
 /// A line's content and its ending (`\n`, `\r\n` or none).
-fn split_ending(line: &str) -> (&str, &str) {
+pub(crate) fn split_ending(line: &str) -> (&str, &str) {
     if let Some(content) = line.strip_suffix("\r\n") {
         (content, "\r\n")
     } else if let Some(content) = line.strip_suffix('\n') {

@@ -20,8 +20,9 @@ use crate::core::problem::Problem;
 use crate::progress::Progress;
 use crate::write::{self, WriteError};
 
-mod cards;
-mod csv;
+// Crate-visible for the fuzz checks (`crate::fuzzing`), which read files as `gather` does.
+pub(crate) mod cards;
+pub(crate) mod csv;
 
 /// The kind of file an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

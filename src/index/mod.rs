@@ -42,6 +42,7 @@ use std::time::{Duration, Instant};
 pub use manifest::Manifest;
 pub use store::{AlreadyWatched, index_dir};
 pub use sync::Searchable;
+pub(crate) use sync::searchable;
 pub use watched::{Hint, Watched};
 
 use crate::config::Config;

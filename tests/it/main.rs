@@ -1,7 +1,8 @@
 //! The integration tests, as one test binary: each module used to be a binary of its own,
 //! and each linked the whole of kith and tantivy. Run one module with
-//! `cargo test --test it cli::` (or `completions::`, `crash::`, `docs::`, `export::`, `hostile::`,
-//! `import::`, `index::`, `log::`, `privacy::`, `properties::`, `watch::`).
+//! `cargo test --test it cli::` (or `completions::`, `crash::`, `docs::`, `export::`,
+//! `fuzz_regressions::`, `hostile::`, `import::`, `index::`, `log::`, `privacy::`,
+//! `properties::`, `watch::`).
 
 mod cli;
 mod common;
@@ -9,6 +10,7 @@ mod completions;
 mod crash;
 mod docs;
 mod export;
+mod fuzz_regressions;
 mod hostile;
 mod import;
 mod index;
