@@ -82,27 +82,43 @@ pub(super) fn heading_text(raw: &str) -> &str {
     }
 }
 
+/// Whether `text` is written as a date, `NNNN-NN-NN`, whether or not the day exists.
+fn date_shaped(text: &str) -> bool {
+    text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
 /// A task's text as shown, and its due date (or an impossible due date as written).
 pub(super) fn task_text(raw: &str) -> (String, Option<Result<Date, String>>) {
     let mut text = raw.to_string();
     let mut due = None;
-    // Tasks-plugin date emoji: the due date is 📅; the others are dropped from the text.
+    // Tasks-plugin date emoji: the due date is 📅; the others are dropped from the text with
+    // their dates. An emoji without a date after it is text (a due marker without one says
+    // so), and what follows it stays.
     for marker in ["📅", "⏳", "🛫", "✅", "➕", "❌"] {
-        while let Some(pos) = text.find(marker) {
+        let mut from = 0;
+        while let Some(found) = text[from..].find(marker) {
+            let pos = from + found;
             let after = &text[pos + marker.len()..];
             let trimmed = after.trim_start();
             let skipped = after.len() - trimmed.len();
-            let date_len = if trimmed.len() >= 10 && trimmed.is_char_boundary(10) {
-                10
-            } else {
-                0
+            let Some(date_text) = trimmed.get(..10).filter(|d| date_shaped(d)) else {
+                if marker == "📅" && due.is_none() {
+                    let word = trimmed.split_whitespace().next().unwrap_or("");
+                    due = Some(Err(truncate_chars(word, 10)));
+                }
+                from = pos + marker.len();
+                continue;
             };
-            let date_text = &trimmed[..date_len];
             if marker == "📅" && due.is_none() {
                 due = Some(parse_date(date_text).map_err(|_| date_text.to_string()));
             }
-            let end = pos + marker.len() + skipped + date_len;
+            let end = pos + marker.len() + skipped + 10;
             text.replace_range(pos..end, " ");
+            from = pos + 1;
         }
     }
     // Inline fields: [due:: D], (due:: D), due:: D.

@@ -162,6 +162,28 @@ fn tasks_and_due_dates() {
 }
 
 #[test]
+fn a_date_emoji_without_a_date_is_text() {
+    let note = parse(
+        "Daily/2026-11-20.md",
+        "- [ ] ✅2 ✅ 2026-11-23\n- [ ] ship ✅ not yet done\n- [ ] call 📅 tomorrow morning\n",
+        &rules(),
+    );
+    let got: Vec<_> = note
+        .tasks
+        .iter()
+        .map(|t| (t.text.as_str(), t.bad_due.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("✅2", None),
+            ("ship ✅ not yet done", None),
+            ("call 📅 tomorrow morning", Some("tomorrow")),
+        ]
+    );
+}
+
+#[test]
 fn links_in_every_form_with_scope_and_block() {
     let note = parse(
         "Meetings/Offsite.md",
