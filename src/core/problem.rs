@@ -58,16 +58,33 @@ impl Problem {
     }
 }
 
+/// One problem on one line: a control character in the path or the message (a line break
+/// in a file name, an escape in a value quoted back) is shown escaped (`\n`, `\u{1b}`), so
+/// that every problem stays one line and none can move the cursor or colour the terminal.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (path, message) = (OneLine(&self.path), OneLine(&self.message));
         match self.line {
-            Some(line) => write!(
-                f,
-                "{}:{}: {}: {}",
-                self.path, line, self.severity, self.message
-            ),
-            None => write!(f, "{}: {}: {}", self.path, self.severity, self.message),
+            Some(line) => write!(f, "{path}:{line}: {}: {message}", self.severity),
+            None => write!(f, "{path}: {}: {message}", self.severity),
         }
+    }
+}
+
+/// Text with its control characters escaped.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -102,6 +119,22 @@ mod tests {
         );
         let w = Problem::warning("a.md", None, "x");
         assert_eq!(w.to_string(), "a.md: warning: x");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_so_a_problem_stays_one_line() {
+        let p = Problem::warning(
+            "People/New\nline\t\u{1b}[31m.md",
+            Some(2),
+            "unknown tier `Z\r\nfake.md:1: error: x`",
+        );
+        assert_eq!(
+            p.to_string(),
+            r"People/New\nline\t\u{1b}[31m.md:2: warning: unknown tier `Z\r\nfake.md:1: error: x`"
+        );
+        // Everything else, backslashes and letters beyond ASCII included, as it is.
+        let p = Problem::error("People/Zoë\\ Back:slash .md", None, "x");
+        assert_eq!(p.to_string(), "People/Zoë\\ Back:slash .md: error: x");
     }
 
     #[test]
