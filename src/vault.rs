@@ -2,7 +2,8 @@
 //!
 //! Skip rules: any path with a component starting with `.` below the root, the `ignore`
 //! globs, the template folders of Obsidian's settings, the due note, anything that is not `*.md`, and symbolic links (never followed, so
-//! a link loop or a link out of the vault is never read). A file that cannot be read is a
+//! a link loop or a link out of the vault is never read). A file that cannot be read, or a
+//! note or folder whose name is not UTF-8 (kith names every note by its path as text), is a
 //! problem; the walk goes on.
 
 use std::path::{Path, PathBuf};
@@ -136,7 +137,25 @@ pub fn walk_from(config: &Config, start: PathBuf) -> impl Iterator<Item = Found>
             if ft.is_symlink() {
                 return (entry.depth() + start_depth > 0).then_some(Found::Link);
             }
-            if !ft.is_file() || !is_markdown(entry.file_name()) {
+            let note = ft.is_file() && is_markdown(entry.file_name());
+            if entry
+                .path()
+                .strip_prefix(root)
+                .is_ok_and(|rel| rel.to_str().is_none())
+            {
+                // A name kith cannot write down: reported once, for the note or the folder
+                // (whose notes are passed by).
+                let own = entry.file_name().to_str().is_none();
+                return (own && (note || ft.is_dir())).then(|| {
+                    Found::Problem(Problem::error(
+                        rel_path(root, entry.path()),
+                        None,
+                        "the name is not UTF-8 text; kith cannot name it, so skips it \
+                         (and all it holds): rename it",
+                    ))
+                });
+            }
+            if !note {
                 return None;
             }
             let rel = rel_path(root, entry.path());

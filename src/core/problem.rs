@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::text::OneLine;
+
 /// How bad a problem is: an `error` means a note (or part of it) could not be read; a
 /// `warning` means a value was wrong and its default was used instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -68,23 +70,6 @@ impl fmt::Display for Problem {
             Some(line) => write!(f, "{path}:{line}: {}: {message}", self.severity),
             None => write!(f, "{path}: {}: {message}", self.severity),
         }
-    }
-}
-
-/// Text with its control characters escaped.
-struct OneLine<'a>(&'a str);
-
-impl fmt::Display for OneLine<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use fmt::Write as _;
-        for c in self.0.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_debug())?;
-            } else {
-                f.write_char(c)?;
-            }
-        }
-        Ok(())
     }
 }
 

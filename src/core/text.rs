@@ -26,6 +26,25 @@ impl LineIndex {
     }
 }
 
+/// Text shown on one line of output: its control characters (a line break or an escape in a
+/// file name, say) escaped as `\n`, `\u{1b}`, so that the line stays one line and cannot move
+/// the cursor or colour the terminal. Everything else is shown as it is.
+pub struct OneLine<'a>(pub &'a str);
+
+impl std::fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A path or name without its `.md` extension (any letter case).
 pub fn without_md(path: &str) -> &str {
     match path.len().checked_sub(3) {

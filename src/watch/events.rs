@@ -69,7 +69,15 @@ impl Batch {
             if !removed && is_unnamed_file(path) {
                 continue;
             }
-            let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
+            // `\` separates folders on Windows only; elsewhere it is a letter of a name.
+            let rel = rel.to_str().map(|r| {
+                if cfg!(windows) {
+                    r.replace('\\', "/")
+                } else {
+                    r.to_string()
+                }
+            });
+            let Some(rel) = rel else {
                 self.rescan = true; // a name that is not UTF-8: let the walk report it
                 continue;
             };

@@ -21,6 +21,7 @@ use events::{Batch, Events, Next};
 use crate::config::{Config, Flags};
 use crate::core::model::Vault;
 use crate::core::problem::Problem;
+use crate::core::text::OneLine;
 use crate::index::{AlreadyWatched, Changes, Hint, Watched};
 use crate::report;
 
@@ -297,14 +298,19 @@ impl Watcher {
 }
 
 /// The notes a batch changed, as its line on stderr begins: `People/Ada.md: `, or the first
-/// few and how many more.
+/// few and how many more (each on the line, control characters escaped).
 fn named(changes: &Changes) -> String {
     if changes.named.is_empty() {
         return String::new();
     }
     let all = changes.added + changes.updated + changes.moved + changes.removed;
     let more = all.saturating_sub(changes.named.len());
-    let mut out = changes.named.join(", ");
+    let named: Vec<String> = changes
+        .named
+        .iter()
+        .map(|path| OneLine(path).to_string())
+        .collect();
+    let mut out = named.join(", ");
     if more > 0 {
         out.push_str(&format!(" and {more} more"));
     }

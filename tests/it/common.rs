@@ -110,10 +110,25 @@ impl Default for TestVault {
 
 impl TestVault {
     pub fn new() -> Self {
+        Self::named("vault")
+    }
+
+    /// A vault whose root folder is called `name` (spaces, letters beyond ASCII...).
+    pub fn named(name: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().join("vault");
+        let root = dir.path().join(name);
         std::fs::create_dir(&root).expect("create the vault folder");
         TestVault { dir, root }
+    }
+
+    /// The same vault reached through a symbolic link `<tmp>/<link>` to its root folder:
+    /// from now on kith is given the link, and the files are written through it.
+    #[cfg(unix)]
+    pub fn through_link(mut self, link: &str) -> Self {
+        let at = self.dir.path().join(link);
+        std::os::unix::fs::symlink(&self.root, &at).expect("link to the vault");
+        self.root = at;
+        self
     }
 
     /// The vault root.

@@ -1,8 +1,8 @@
 //! The integration tests, as one test binary: each module used to be a binary of its own,
 //! and each linked the whole of kith and tantivy. Run one module with
 //! `cargo test --test it cli::` (or `completions::`, `crash::`, `docs::`, `export::`,
-//! `fuzz_regressions::`, `hostile::`, `import::`, `index::`, `log::`, `privacy::`,
-//! `properties::`, `watch::`).
+//! `fuzz_regressions::`, `hostile::`, `hostile_fs::`, `import::`, `index::`, `log::`,
+//! `privacy::`, `properties::`, `watch::`).
 
 mod cli;
 mod common;
@@ -12,6 +12,7 @@ mod docs;
 mod export;
 mod fuzz_regressions;
 mod hostile;
+mod hostile_fs;
 mod import;
 mod index;
 mod log;

@@ -14,14 +14,14 @@ use crate::common::{self, TODAY, TestVault, lines};
 const PATIENCE: Duration = Duration::from_secs(10);
 
 /// A running `kith watch`, its stderr read line by line.
-struct Watcher {
-    child: Child,
+pub(crate) struct Watcher {
+    pub(crate) child: Child,
     lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
+    pub(crate) seen: Vec<String>,
 }
 
 impl Watcher {
-    fn start(v: &TestVault) -> Watcher {
+    pub(crate) fn start(v: &TestVault) -> Watcher {
         let mut cmd = command(v);
         cmd.args(["--today", TODAY, "watch", "--debounce", "50"]);
         Watcher::spawn(cmd)
@@ -49,7 +49,7 @@ impl Watcher {
         Watcher::spawn(cmd)
     }
 
-    fn spawn(mut cmd: Command) -> Watcher {
+    pub(crate) fn spawn(mut cmd: Command) -> Watcher {
         let mut child = cmd
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
@@ -74,7 +74,7 @@ impl Watcher {
     }
 
     /// Waits for a line containing `text`; the line.
-    fn expect(&mut self, text: &str) -> String {
+    pub(crate) fn expect(&mut self, text: &str) -> String {
         let until = Instant::now() + PATIENCE;
         loop {
             let left = until.saturating_duration_since(Instant::now());
@@ -97,7 +97,7 @@ impl Watcher {
         }
     }
 
-    fn signal(&self, signal: &str) {
+    pub(crate) fn signal(&self, signal: &str) {
         let status = Command::new("kill")
             .args([signal, &self.child.id().to_string()])
             .status()
@@ -106,7 +106,7 @@ impl Watcher {
     }
 
     /// Stops it with `signal` and returns its exit code.
-    fn stop(mut self, signal: &str) -> Option<i32> {
+    pub(crate) fn stop(mut self, signal: &str) -> Option<i32> {
         self.signal(signal);
         self.expect("kith: watch stopped");
         let until = Instant::now() + PATIENCE;
@@ -120,6 +120,36 @@ impl Watcher {
     }
 }
 
+impl Watcher {
+    /// Stops it (`SIGINT`, exit 0), having said nothing of a panic or a lock, and asserts that
+    /// the due note it left is the one a run from scratch writes: `kith due --write` with an
+    /// index of its own finds it as it is.
+    pub(crate) fn stop_fresh(self, v: &TestVault) {
+        assert!(
+            !self
+                .seen
+                .iter()
+                .any(|l| l.contains("panicked") || l.contains("lock")),
+            "{:#?}",
+            self.seen
+        );
+        assert_eq!(self.stop("-INT"), Some(0));
+        let watched = due_note(v);
+        let run = common::Run::from(
+            &mut assert_cmd::Command::from_std(command(v))
+                .env("KITH_INDEX_DIR", v.scratch().join("fresh-index"))
+                .args(["--today", TODAY, "due", "--write"]),
+        )
+        .ok();
+        assert_eq!(
+            due_note(v),
+            watched,
+            "the watcher's due note differs from one written from scratch\n{}",
+            run.stderr
+        );
+    }
+}
+
 impl Drop for Watcher {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -128,7 +158,7 @@ impl Drop for Watcher {
 }
 
 /// kith with the test environment (as `common::kith_bin`, but spawnable).
-fn command(v: &TestVault) -> Command {
+pub(crate) fn command(v: &TestVault) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
     for var in [
         "KITH_VAULT",
