@@ -98,6 +98,7 @@ impl Held {
             source,
         };
         let staged = Staged::new(&self.path, text, Durability::Synced).map_err(io)?;
+        test_pause();
         // Just before the rename: does the note still hold what was read?
         let now = std::fs::read(&self.path);
         if !now.is_ok_and(|bytes| bytes == self.text.as_bytes()) {
@@ -114,6 +115,29 @@ impl Held {
         Ok(Outcome::Written)
     }
 }
+
+/// For the integration tests, in debug builds only: with `KITH_TEST_EDIT_PAUSE` naming a
+/// folder, an edit stops between staging the new bytes and looking at the note again before
+/// replacing it, makes the file `paused` in that folder and waits until it is gone (10 s at
+/// most). A test saves the note meanwhile, as an editor would, and removes the file: the one
+/// way to make an editor's save fall in that window every time.
+#[cfg(debug_assertions)]
+fn test_pause() {
+    let Some(dir) = std::env::var_os("KITH_TEST_EDIT_PAUSE") else {
+        return;
+    };
+    let flag = Path::new(&dir).join("paused");
+    if std::fs::write(&flag, b"").is_err() {
+        return;
+    }
+    let started = std::time::Instant::now();
+    while flag.exists() && started.elapsed() < EDIT_WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn test_pause() {}
 
 /// How many times an edit reads a note again when it changed under it.
 const EDIT_TRIES: usize = 5;
