@@ -240,11 +240,12 @@ pub fn sync(
         }
     };
     phases.mark("fingerprints");
-    let plan = fingerprints.against(&old.files);
-    let written = write_documents(config, &index, &sources, &plan)?;
+    let mut plan = fingerprints.against(&old.files);
+    let written = write_documents(config, &index, &sources, &plan, manifest)?;
+    plan.distrust(&written.changed_since);
     super::private::files_in(&store.path(TANTIVY_DIR))
         .context("cannot make the index's files private")?;
-    changes.docs_written += written;
+    changes.docs_written += written.documents;
     phases.mark("documents and commit");
     let record = Record {
         kith: env!("CARGO_PKG_VERSION").to_string(),
@@ -306,6 +307,17 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Records that the documents of `files` were not made from the model's text: the
+    /// fingerprint no model gives (that of a file without documents) makes the next sync
+    /// delete and write them again.
+    fn distrust(&mut self, files: &[String]) {
+        for (rel, fp) in &mut self.files {
+            if files.contains(rel) {
+                *fp = 0;
+            }
+        }
+    }
+
     /// Compares the fingerprints with the record's `old` ones.
     fn against(mut self, old: &[(String, u64)]) -> Self {
         let before: HashMap<&str, u64> = old.iter().map(|(r, f)| (r.as_str(), *f)).collect();
@@ -335,7 +347,8 @@ fn write_documents(
     index: &Index,
     sources: &Sources<'_>,
     plan: &Plan<'_>,
-) -> anyhow::Result<usize> {
+    manifest: &Manifest,
+) -> anyhow::Result<Written> {
     schema::register(index);
     let (_, fields) = schema::build();
     let (threads, memory) = if plan.write.len() <= SMALL_UPDATE {
@@ -354,6 +367,7 @@ fn write_documents(
     // spin on the full channel and take the cores away from them.
     let progress = Progress::new(config, "indexing", "notes", plan.write.len() as u64);
     let mut written = 0;
+    let mut changed_since = Vec::new();
     for rel in &plan.write {
         let read;
         let text = match plan.texts.get(rel.as_str()) {
@@ -363,9 +377,17 @@ fn write_documents(
                     rel: rel.clone(),
                     abs: config.vault.join(rel),
                 };
-                // A note that cannot be read now has changed since the model was made: the
-                // next update reads it again.
-                let Ok(text) = vault::read_note(&file) else {
+                // A note that reads otherwise now (or not at all) has changed since the model
+                // was made: its documents are made from what is there, and the record says
+                // that they are not the model's, so the next update writes them again.
+                let now = vault::read_note(&file).ok();
+                let hash = now
+                    .as_deref()
+                    .map(|t| xxhash_rust::xxh3::xxh3_64(t.as_bytes()));
+                if hash.is_none() || hash != manifest.entry(rel).map(|f| f.hash) {
+                    changed_since.push(rel.clone());
+                }
+                let Some(text) = now else {
                     continue;
                 };
                 read = text;
@@ -387,7 +409,17 @@ fn write_documents(
         .wait_merging_threads()
         .context("cannot finish merging the index")?;
     progress.finish();
-    Ok(written)
+    Ok(Written {
+        documents: written,
+        changed_since,
+    })
+}
+
+/// What [`write_documents`] did.
+struct Written {
+    documents: usize,
+    /// The files whose text on disk was not the one the model was made from.
+    changed_since: Vec<String>,
 }
 
 #[cfg(test)]
@@ -410,5 +442,15 @@ mod tests {
         // Nothing changed: nothing to do.
         let same = Plan::texts(fp(&[("a.md", 1)]), &texts).against(&fp(&[("a.md", 1)]));
         assert!(same.write.is_empty() && same.delete.is_empty());
+        // Documents made from a text the model was not made from are written again next
+        // time, though the model's fingerprint stays the same.
+        let mut changed = Plan::texts(fp(&[("a.md", 1), ("b.md", 5)]), &texts);
+        changed.distrust(&["a.md".to_string()]);
+        assert_eq!(changed.files, fp(&[("a.md", 0), ("b.md", 5)]));
+        let next = Plan::texts(fp(&[("a.md", 1), ("b.md", 5)]), &texts).against(&changed.files);
+        assert_eq!(
+            (next.write, next.delete),
+            (vec!["a.md".to_string()], vec!["a.md".to_string()])
+        );
     }
 }
