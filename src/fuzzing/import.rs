@@ -231,7 +231,10 @@ fn check_incoming(c: &Incoming) {
     // Its properties read without a problem. The body is the address book's text, which may
     // hold what `kith check` warns of (a date written otherwise than YYYY-MM-DD).
     let properties_end = match frontmatter::split(&text) {
-        frontmatter::Split::Closed { body_offset, .. } => line_count(&text[..body_offset]),
+        // The lines up to the body: each ends in a line break.
+        frontmatter::Split::Closed { body_offset, .. } => {
+            memchr::memchr_iter(b'\n', &text.as_bytes()[..body_offset]).count()
+        }
         _ => 0,
     };
     let bad: Vec<_> = vault
