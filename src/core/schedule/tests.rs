@@ -434,3 +434,58 @@ fn a_kept_memo_gives_the_week_a_fresh_one_would() {
     v.contacts[0].name_key = "zed".into();
     assert_eq!(check(&v), ["Dan+Zed"]);
 }
+
+#[test]
+fn due_today_is_due_not_overdue_by_zero_days() {
+    // Tier A (6 weeks): met 2026-10-12, due 2026-11-23, today.
+    let (v, w) = week_of_files(
+        &[
+            ("People/Ada.md", "---\ntier: A\n---\n- 2026-10-12 call\n"),
+            ("People/Bob.md", "---\ntier: A\n---\n- 2026-10-11 call\n"),
+            (
+                "People/Cy.md",
+                "---\ncadence: never\n---\n- [ ] today 📅 2026-11-23\n- [ ] yesterday 📅 2026-11-22\n",
+            ),
+        ],
+        "2026-11-23",
+    );
+    let check_ins: Vec<_> = w
+        .check_ins
+        .iter()
+        .map(|c| {
+            (
+                v.contacts[c.contact].name.as_str(),
+                c.reason,
+                c.days_overdue,
+            )
+        })
+        .collect();
+    assert_eq!(
+        check_ins,
+        [("Bob", Reason::Overdue, 1), ("Ada", Reason::Due, 0)]
+    );
+    let promises: Vec<_> = w
+        .promises
+        .iter()
+        .map(|p| (v.contacts[p.contact].tasks[p.task].text.as_str(), p.overdue))
+        .collect();
+    assert_eq!(promises, [("yesterday", true), ("today", false)]);
+}
+
+#[test]
+fn a_conversation_tagged_ask_and_give_counts_as_a_give() {
+    let asks = |log: &str| {
+        let (_, w) = week_of_files(&[("People/Ada.md", log)], "2026-11-23");
+        w.exchange_warnings.first().map(|x| x.asks_in_a_row)
+    };
+    let three_asks = "- 2026-01-01 a #ask\n- 2026-02-01 b #ask\n- 2026-03-01 c #ask\n";
+    assert_eq!(asks(three_asks), Some(3));
+    assert_eq!(
+        asks(&format!("{three_asks}- 2026-04-01 d #ask #give\n")),
+        None
+    );
+    assert_eq!(
+        asks(&format!("{three_asks}- 2026-04-01 d #give #ask\n")),
+        None
+    );
+}
