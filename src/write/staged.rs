@@ -244,8 +244,10 @@ mod leftovers {
             let Some(pid) = name.to_str().and_then(pid_of) else {
                 continue;
             };
-            // Not a process that is running now (this one is not writing it yet).
-            if pid == std::process::id() || !Path::new(&format!("/proc/{pid}")).exists() {
+            // Only a process that is gone: this one's names may be another thread's write
+            // in progress (and one of its own that a dead process left with the same number
+            // is replaced when it writes that file).
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

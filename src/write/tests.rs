@@ -223,3 +223,37 @@ fn creates_nothing_behind_a_link() {
     assert!(matches!(err, WriteError::Link { .. }));
     assert_eq!(std::fs::read_dir(outside.path()).expect("list").count(), 0);
 }
+
+/// A kith killed between naming its temporary file and the rename leaves that name; the
+/// next write into the folder removes it, and only it: never a name of a running process.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_next_write_removes_what_a_killed_kith_left() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let gone = (100_000..4_000_000u32)
+        .step_by(7919)
+        .find(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+        .expect("a process number nobody runs");
+    let left = [
+        format!(".Ada.md.kith-{gone}.tmp"),
+        format!(".Bob.md.kith-{}.tmp", std::process::id()),
+        ".Cy.md.kith-1.tmp".to_string(),
+        ".Di.md.kith-x.tmp".to_string(),
+    ];
+    for name in &left {
+        std::fs::write(root.join(name), "partial").expect("a leftover");
+    }
+    write_generated(root, "Due.md", "---\ngenerated_by: kith\n---\nnew\n").expect("written");
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .expect("read the folder")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names, [&left[1], &left[2], &left[3], "Due.md"]);
+}
