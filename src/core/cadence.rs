@@ -203,6 +203,22 @@ mod tests {
             Cadence::parse("0w"),
             Err(CadenceError::NotPositive(_))
         ));
+        // A hundred years is the longest, in each unit; one more is too long.
+        for (longest, letter, unit) in [
+            (36_525, "d", Unit::Day),
+            (5_218, "w", Unit::Week),
+            (1_200, "mo", Unit::Month),
+            (100, "y", Unit::Year),
+        ] {
+            assert_eq!(
+                Cadence::parse(&format!("{longest}{letter}")),
+                Ok(every(longest, unit))
+            );
+            assert!(matches!(
+                Cadence::parse(&format!("{}{letter}", longest + 1)),
+                Err(CadenceError::TooLong(_))
+            ));
+        }
         assert!(matches!(
             Cadence::parse("999999999y"),
             Err(CadenceError::TooLong(_))
