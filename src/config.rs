@@ -125,7 +125,7 @@ struct RawConfig {
     due_note: Option<Spanned<String>>,
     week_start: Option<Spanned<String>>,
     default_tier: Option<Spanned<String>>,
-    log_heading: Option<String>,
+    log_heading: Option<Spanned<String>>,
     ignore: Option<Vec<Spanned<String>>>,
     index_dir: Option<String>,
     contacts: Option<RawContacts>,
@@ -469,9 +469,13 @@ pub fn parse_config(text: &str, file: &str) -> Result<ConfigFile, UsageError> {
         Some(raw) => read_export(&at, raw, &due_note)?,
         None => RawExportFile::default(),
     };
+    let log_heading = match raw.log_heading {
+        Some(h) => read_log_heading(&at, h)?,
+        None => "Log".to_string(),
+    };
     Ok(ConfigFile {
         due_note,
-        log_heading: raw.log_heading.unwrap_or_else(|| "Log".to_string()),
+        log_heading,
         ignore,
         index_dir: raw.index_dir.map(PathBuf::from),
         import_template: raw.import.and_then(|i| i.template).map(PathBuf::from),
@@ -486,6 +490,20 @@ pub struct RawExportFile {
     pub ics: Option<String>,
     pub weeks: Option<u16>,
     pub alarm: Option<Alarm>,
+}
+
+/// The heading `kith log` writes under: one line of text, kept as its words are.
+fn read_log_heading(at: &At<'_>, heading: Spanned<String>) -> Result<String, UsageError> {
+    let span = heading.span();
+    let text = heading.into_inner();
+    if text.trim().is_empty() || text.chars().any(char::is_control) {
+        return Err(at.error(
+            Some(span),
+            "log_heading",
+            "must be one line of text, such as \"Log\"",
+        ));
+    }
+    Ok(text.trim().to_string())
 }
 
 /// Reads `[export]`: a calendar path that names an `.ics` file other than the due note
@@ -753,6 +771,23 @@ mod tests {
         let c = parse("[tiers.C]\n[tiers.A]\n").expect("valid");
         let names: Vec<_> = c.rules.tiers.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["C", "A", "B"]);
+    }
+
+    #[test]
+    fn the_log_heading_is_one_line() {
+        for bad in [
+            "log_heading = \"Log\\nMore\"",
+            "log_heading = \"  \"",
+            "log_heading = \"a\\tb\"",
+        ] {
+            let e = parse(&format!("due_note = \"Due.md\"\n{bad}\n")).expect_err(bad);
+            assert!(
+                e.starts_with("kith.toml:2: invalid config: key `log_heading`: must be one line"),
+                "{e}"
+            );
+        }
+        let c = parse("log_heading = \" Conversations \"\n").expect("valid");
+        assert_eq!(c.log_heading, "Conversations");
     }
 
     #[test]

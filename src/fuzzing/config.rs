@@ -2,8 +2,9 @@
 //!
 //! Checked: a config refused says so in a message naming the file; a config read has at
 //! least one tier, its default tier among them, contact tags and exchange tags as kith
-//! compares them (lower case, no `#`), a due note inside the vault, and ignore patterns
-//! that match paths; and the week it schedules for a small vault renders.
+//! compares them (lower case, no `#`), a one-line log heading, a due note inside the vault,
+//! and ignore patterns that match paths; and the week it schedules for a small vault
+//! renders.
 
 use jiff::civil::Date;
 
@@ -65,6 +66,11 @@ pub fn check_config(data: &[u8]) {
             "the tag {tag:?} is not normalized"
         );
     }
+    let heading = &config.log_heading;
+    assert!(
+        !heading.is_empty() && heading.trim() == heading && !heading.chars().any(char::is_control),
+        "the log heading {heading:?} is not one line of text"
+    );
     let due = &config.due_note;
     assert!(
         !due.is_empty() && !due.starts_with('/') && !due.split('/').any(|p| p == ".."),

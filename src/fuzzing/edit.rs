@@ -2,11 +2,12 @@
 //! wrote (`kith log` and a ticked check-in; a ticked promise).
 //!
 //! `log_append` input: a byte of flags (1: the entry has a title, 2: the log heading is the
-//! one given rather than `Log`), a byte for the date, then the heading, the title, the
-//! entry's text and the note, apart by separators. Checked: the new note is the old one with
-//! one run of whole lines inserted at a line boundary, in the note's line endings, and no
-//! other byte changed; the line said to hold the entry holds its date; read again, the note
-//! has the new entry at that line and every entry it had, saying the same.
+//! one given rather than `Log`, when `kith.toml` would take it), a byte for the date, then
+//! the heading, the title, the entry's text and the note, apart by separators. Checked: the
+//! new note is the old one with one run of whole lines inserted at a line boundary, in the
+//! note's line endings, and no other byte changed; the line said to hold the entry holds
+//! its date; read again, the note has the new entry at that line and every entry it had,
+//! saying the same.
 //!
 //! `task_close` input: a byte for a line, a byte for the date, then the note. Checked:
 //! closing the task on that line, when there is one, changes that line alone, and only by
@@ -48,7 +49,13 @@ pub fn check_log_append(data: &[u8]) {
     let title = input.text();
     let text = input.text();
     let note = input.text();
-    let heading = if flags & 2 == 0 { "Log" } else { &heading };
+    // The heading as kith.toml gives it: one line of text, trimmed.
+    let heading =
+        if flags & 2 == 0 || heading.trim().is_empty() || heading.chars().any(char::is_control) {
+            "Log"
+        } else {
+            heading.trim()
+        };
     let entry = NewEntry {
         date,
         title: (flags & 1 != 0).then_some(title.as_str()),
