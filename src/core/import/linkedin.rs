@@ -125,10 +125,12 @@ pub fn read(columns: &Columns, fields: &[&str], source: Source) -> Result<Row, S
     Ok(Row { contact, warnings })
 }
 
-/// LinkedIn's date, `12 Nov 2023`, or an ISO date.
+/// LinkedIn's date, `12 Nov 2023`, or an ISO date; within the years kith reads (1 to 9999),
+/// so that the note it goes into reads back.
 fn connected_on(text: &str) -> Option<Date> {
     jiff::fmt::strtime::parse("%d %b %Y", text)
         .and_then(|t| t.to_date())
         .ok()
+        .filter(|d| d.year() >= 1)
         .or_else(|| parse_date(text).ok())
 }

@@ -409,6 +409,21 @@ fn linkedin_rows_are_read_by_their_header() {
     assert_eq!(row.contact.emails, Vec::<String>::new());
     assert_eq!(row.contact.role.as_deref(), Some("Lead"));
     assert_eq!(row.contact.last_contact, Some(Date::constant(2023, 11, 12)));
+    let connected = |on: &str| {
+        let row = ["Ada", "Lovelace", "", "", "", "", on];
+        linkedin::read(&columns, &row, source(1)).expect("a row")
+    };
+    assert_eq!(
+        connected("2023-11-12").contact.last_contact,
+        Some(Date::constant(2023, 11, 12))
+    );
+    // Year 0 is a date to jiff, not to kith: the note would not read back.
+    let year_zero = connected("14 Mar 0");
+    assert_eq!(year_zero.contact.last_contact, None);
+    assert_eq!(
+        year_zero.warnings,
+        ["Connected On `14 Mar 0` is not a date; left out"]
+    );
     assert!(Columns::of_header(&["Notes:"]).is_none());
     let short = Columns::of_header(&["First Name", "Last Name"]).expect("a header");
     assert_eq!(short.missing().len(), 5);
