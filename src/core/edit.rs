@@ -83,11 +83,44 @@ pub fn close_task(note: &str, line: usize, today: Date) -> Option<String> {
     let lines = Lines::of(note);
     let l = *lines.all.get(line.checked_sub(1)?)?;
     let (content, ending) = split_ending(l);
-    let mark_at = open_checkbox(content)?;
-    let mut closed = String::with_capacity(content.len() + 16);
-    closed.push_str(&content[..mark_at]);
+    // A lone CR ends a line in Markdown (files from old Macs), so the task may start after
+    // one: it is the first part of the line that is an open task.
+    let (start, task) = cr_parts(content).find(|(_, part)| open_checkbox(part).is_some())?;
+    let closed = format!(
+        "{}{}{}",
+        &content[..start],
+        closed(task, today)?,
+        &content[start + task.len()..]
+    );
+    let mut out = String::with_capacity(note.len() + 16);
+    for (i, original) in lines.all.iter().enumerate() {
+        if i + 1 == line {
+            out.push_str(&closed);
+            out.push_str(ending);
+        } else {
+            out.push_str(original);
+        }
+    }
+    Some(out)
+}
+
+/// The parts of a line between lone CRs, each with where it starts.
+fn cr_parts(content: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    content.split('\r').map(move |part| {
+        let at = start;
+        start += part.len() + 1;
+        (at, part)
+    })
+}
+
+/// The open task `task` (one line, without its ending), closed on `today`.
+fn closed(task: &str, today: Date) -> Option<String> {
+    let mark_at = open_checkbox(task)?;
+    let mut closed = String::with_capacity(task.len() + 16);
+    closed.push_str(&task[..mark_at]);
     closed.push('x');
-    let rest = &content[mark_at + 1..];
+    let rest = &task[mark_at + 1..];
     let body_end = rest.trim_end().len();
     let (body, trailing) = rest.split_at(body_end);
     let done = format!(" ✅ {}", ymd(today));
@@ -104,16 +137,7 @@ pub fn close_task(note: &str, line: usize, today: Date) -> Option<String> {
         }
     }
     closed.push_str(trailing);
-    let mut out = String::with_capacity(note.len() + 16);
-    for (i, original) in lines.all.iter().enumerate() {
-        if i + 1 == line {
-            out.push_str(&closed);
-            out.push_str(ending);
-        } else {
-            out.push_str(original);
-        }
-    }
-    Some(out)
+    Some(closed)
 }
 
 /// Where the mark of an open checkbox (`[ ]`, `[/]`) of a list item is, in its line.

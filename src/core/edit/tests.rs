@@ -135,6 +135,11 @@ fn closing_a_task_changes_its_line_alone() {
         close_task("1. [ ] numbered", 1, day(23)).as_deref(),
         Some("1. [x] numbered ✅ 2026-11-23")
     );
+    // A lone CR ends a line for Markdown: the task after one is closed, the rest kept.
+    assert_eq!(
+        close_task("- talk\r- [ ] Write up\r- more\n", 1, day(23)).as_deref(),
+        Some("- talk\r- [x] Write up ✅ 2026-11-23\r- more\n")
+    );
 }
 
 /// Pieces of notes with the corners that matter to an edit.
