@@ -49,9 +49,7 @@ fn numeric(text: &str) -> Option<(&str, Vec<Date>)> {
             .iter()
             .take_while(|b| b.is_ascii_digit())
             .count();
-        if digits == 0 || digits > 4 {
-            return None;
-        }
+        // No digits, or too many for an i32, is no number; the lengths are checked below.
         parts.push(text[at..at + digits].parse::<i32>().ok()?);
         at += digits;
         if parts.len() < 3 {
@@ -191,6 +189,9 @@ mod tests {
             "13/13/2026 nothing real",
             "31 February 2026",
             "12345/1/2026",
+            "1/12345/2026",
+            "99999999999/1/2026",
+            "/1/2026",
             "",
         ] {
             assert_eq!(read(text), None, "{text}");
