@@ -613,7 +613,7 @@ fn a_vault_root_that_is_a_symbolic_link() {
     assert!(real.join("Due this week.md").is_file());
     let _w = Watcher::start(&v);
     let second = common::Run::from(
-        &mut assert_cmd::Command::from_std(kith_command(v.scratch()))
+        assert_cmd::Command::from_std(kith_command(v.scratch()))
             .arg("--vault")
             .arg(&real)
             .args(["--today", common::TODAY, "watch"]),

@@ -136,7 +136,7 @@ impl Watcher {
         assert_eq!(self.stop("-INT"), Some(0));
         let watched = due_note(v);
         let run = common::Run::from(
-            &mut assert_cmd::Command::from_std(command(v))
+            assert_cmd::Command::from_std(command(v))
                 .env("KITH_INDEX_DIR", v.scratch().join("fresh-index"))
                 .args(["--today", TODAY, "due", "--write"]),
         )
