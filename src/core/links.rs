@@ -22,6 +22,14 @@ impl Links {
         Links(Some(resolver_for(vault, notes)))
     }
 
+    /// What a link from the note at `from` reaches, by the same rules the model uses
+    /// (nothing when these are not kept).
+    pub fn reach(&self, link: &LinkTarget, from: &str) -> Reach {
+        self.0
+            .as_ref()
+            .map_or(Reach::Nothing, |r| r.reach(link, from))
+    }
+
     /// Whether these are kept (else the next patch makes them).
     pub fn is_kept(&self) -> bool {
         self.0.is_some()
@@ -50,6 +58,24 @@ fn resolver_for(vault: &Vault, notes: &[(&str, bool)]) -> Resolver {
             .map(|&(path, contact)| (path, contact.then(|| vault.contact_at(path)).flatten())),
         &vault.contacts,
     )
+}
+
+/// What a link reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// A contact's note (or a contact by name or alias): its index.
+    Contact(usize),
+    /// A note that is not a contact.
+    Note,
+    /// No note: the link is unresolved.
+    Nothing,
+}
+
+impl From<Option<usize>> for Reach {
+    /// A note found: a contact's (its index) or another.
+    fn from(contact: Option<usize>) -> Self {
+        contact.map_or(Reach::Note, Reach::Contact)
+    }
 }
 
 /// Which notes a link target may mean.
@@ -94,24 +120,32 @@ impl Resolver {
 
     /// The contact a link from the note at `from` reaches, if any.
     pub(super) fn resolve(&self, link: &LinkTarget, from: &str) -> Option<usize> {
+        match self.reach(link, from) {
+            Reach::Contact(c) => Some(c),
+            Reach::Note | Reach::Nothing => None,
+        }
+    }
+
+    /// What a link from the note at `from` reaches: a contact, another note, or nothing.
+    pub(super) fn reach(&self, link: &LinkTarget, from: &str) -> Reach {
         let target = without_md(link.target.trim());
         if link.markdown {
             let folder = from.rsplit_once('/').map_or("", |(f, _)| f);
             if let Some(joined) = join_relative(folder, target)
                 && let Some(hit) = self.by_path.get(&fold_key(&joined))
             {
-                return *hit;
+                return (*hit).into();
             }
             if let Some(hit) = self.by_path.get(&fold_key(target.trim_start_matches('/'))) {
-                return *hit;
+                return (*hit).into();
             }
             if target.contains('/') {
-                return None;
+                return Reach::Nothing;
             }
         } else if target.contains('/') {
             let key = fold_key(target.trim_start_matches('/'));
             if let Some(hit) = self.by_path.get(&key) {
-                return *hit;
+                return (*hit).into();
             }
             // Obsidian also accepts a partial path: `Work/Ada` for `People/Work/Ada.md`.
             let suffix = format!("/{key}");
@@ -122,14 +156,17 @@ impl Resolver {
                 .map(|(_, c)| c)
                 .collect();
             hits.sort();
-            return hits.first().copied().copied().flatten();
+            return hits.first().map_or(Reach::Nothing, |hit| (**hit).into());
         }
         let key = fold_key(target);
         if let Some(notes) = self.by_stem.get(&key) {
             // A note with this stem exists: the link reaches it, contact or not.
-            return notes.iter().flatten().next().copied();
+            return notes.iter().flatten().next().copied().into();
         }
-        self.by_name.get(&key).and_then(|c| c.first().copied())
+        self.by_name
+            .get(&key)
+            .and_then(|c| c.first().copied())
+            .map_or(Reach::Nothing, Reach::Contact)
     }
 }
 

@@ -192,6 +192,18 @@ pub(super) fn sort_contact(c: &mut Contact) {
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
 }
 
+/// The warning for a contact's task whose due date is impossible: a task counts for a contact
+/// (and is checked) only once a link or its note makes it the contact's.
+pub fn bad_due_problem(path: &str, task: &Task) -> Option<Problem> {
+    task.bad_due.as_ref().map(|bad| {
+        Problem::warning(
+            path,
+            Some(task.line),
+            format!("task due date `{bad}` is not a real date; the task has no due date"),
+        )
+    })
+}
+
 fn add_task(
     contact: &mut Contact,
     note: &ParsedNote,
@@ -199,13 +211,7 @@ fn add_task(
     task: &Task,
     problems: &mut Vec<Problem>,
 ) {
-    if let Some(bad) = &task.bad_due {
-        problems.push(Problem::warning(
-            &note.path,
-            Some(task.line),
-            format!("task due date `{bad}` is not a real date; the task has no due date"),
-        ));
-    }
+    problems.extend(bad_due_problem(&note.path, task));
     contact.tasks.push(ContactTask {
         path: Arc::clone(path),
         line: task.line,

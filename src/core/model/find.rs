@@ -61,6 +61,8 @@ pub struct Completion {
     pub value: String,
     /// The contact's name, when `value` is one of its aliases.
     pub alias_of: Option<String>,
+    /// The contact (an index into the vault's contacts).
+    pub contact: usize,
 }
 
 /// The names that complete `typed`: each contact whose name, or any word of it, begins
@@ -77,16 +79,18 @@ pub fn completions(vault: &Vault, typed: &str) -> Vec<Completion> {
     order.sort_by(|&a, &b| crate::core::schedule::by_name(&vault.contacts[a], &vault.contacts[b]));
     let mut offered = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for c in order.into_iter().map(|i| &vault.contacts[i]) {
+    for (contact, c) in order.into_iter().map(|i| (i, &vault.contacts[i])) {
         let completion = if begins(&c.name) {
             Completion {
                 value: c.name.clone(),
                 alias_of: None,
+                contact,
             }
         } else if let Some(alias) = c.aliases.iter().find(|a| begins(a)) {
             Completion {
                 value: alias.clone(),
                 alias_of: Some(c.name.clone()),
+                contact,
             }
         } else {
             continue;

@@ -24,8 +24,8 @@ mod contact;
 mod find;
 mod patch;
 
-pub use super::links::Links;
-pub use build::{Prepared, build, build_prepared, prepare};
+pub use super::links::{Links, Reach};
+pub use build::{Prepared, bad_due_problem, build, build_prepared, prepare};
 pub use find::{Completion, Found, completions, find};
 pub use patch::{Change, Refused, patch};
 

@@ -600,7 +600,7 @@ pub(super) fn code_ranges(text: &str, body_start: usize) -> Vec<Range<usize>> {
 
 /// A link target from a link event, or `None` for links that cannot reach a note (URLs,
 /// anchors within the note).
-fn link_target(link_type: LinkType, dest: &str) -> Option<LinkTarget> {
+pub(crate) fn link_target(link_type: LinkType, dest: &str) -> Option<LinkTarget> {
     let wiki = matches!(link_type, LinkType::WikiLink { .. });
     if !wiki
         && (dest.contains("://")

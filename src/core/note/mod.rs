@@ -24,6 +24,7 @@ pub use limits::MAX_LINE_BYTES;
 pub(crate) use limits::{chunks, long_lines};
 
 use body::BodyWalker;
+pub(crate) use body::link_target;
 
 /// What decides that a note is a contact: its folder or its `tags` property.
 #[derive(Debug, Clone, Default)]
