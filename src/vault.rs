@@ -258,13 +258,7 @@ pub fn fill_first_lines(config: &Config, vault: &mut Vault, wanted: &[(usize, us
     let found: Vec<((usize, usize), String)> = by_path
         .into_par_iter()
         .flat_map_iter(|(rel, at)| {
-            let file = NoteFile {
-                rel: rel.to_string(),
-                abs: config.vault.join(rel),
-            };
-            let note = read_note(&file)
-                .ok()
-                .map(|text| note::parse(rel, &text, &config.rules.contacts));
+            let note = read_parsed(config, rel);
             at.into_iter().map(move |(c, i, line)| {
                 let text = note
                     .as_ref()
@@ -277,6 +271,16 @@ pub fn fill_first_lines(config: &Config, vault: &mut Vault, wanted: &[(usize, us
     for ((c, i), text) in found {
         vault.contacts[c].interactions[i].first_line = Some(text);
     }
+}
+
+/// Reads and parses the note at `rel` as it is now; `None` when it cannot be read.
+pub fn read_parsed(config: &Config, rel: &str) -> Option<note::ParsedNote> {
+    let file = NoteFile {
+        rel: rel.to_string(),
+        abs: config.vault.join(rel),
+    };
+    let text = read_note(&file).ok()?;
+    Some(note::parse(rel, &text, &config.rules.contacts))
 }
 
 /// Walks, reads and parses the whole vault into its model. The walk feeds both cores as it

@@ -66,19 +66,22 @@ pub enum Need {
     Index { rebuild: bool },
     /// `watch`: the model, and the index in line with it.
     Watch,
+    /// `lsp`: the model and the list of notes (where links go depends on every note's
+    /// path); never the search index.
+    ModelAndNotes,
 }
 
 impl Need {
     fn model(self) -> bool {
         matches!(
             self,
-            Need::Model | Need::Search { model: true } | Need::Watch
+            Need::Model | Need::Search { model: true } | Need::Watch | Need::ModelAndNotes
         )
     }
 
     /// Whether the search index must be in line with the model.
     fn index(self) -> bool {
-        !matches!(self, Need::Model)
+        !matches!(self, Need::Model | Need::ModelAndNotes)
     }
 
     /// Whether the index is opened for searching.
@@ -93,7 +96,10 @@ impl Need {
     /// Whether the manifest's lists of files and contacts are needed (the watcher keeps the
     /// manifest to patch from).
     fn lists(self) -> bool {
-        matches!(self, Need::Who | Need::Index { .. } | Need::Watch)
+        matches!(
+            self,
+            Need::Who | Need::Index { .. } | Need::Watch | Need::ModelAndNotes
+        )
     }
 }
 

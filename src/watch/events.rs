@@ -135,25 +135,16 @@ impl Events {
             let _ = stop.send(Msg::Stop);
         })
         .map_err(|e| anyhow::anyhow!("cannot catch Ctrl-C: {e}"))?;
-        let watcher = notify::RecommendedWatcher::new(
-            move |event| {
-                let _ = tx.send(Msg::Fs(event));
-            },
-            notify::Config::default()
-                .with_follow_symlinks(false)
-                // Changes only: with opens, every program reading the vault would wake the
-                // watcher once per file, and wait for it.
-                .with_event_kinds(notify::EventKindMask::CORE),
-        )
-        .map_err(|e| anyhow::anyhow!("cannot watch the vault: {e}"))?;
-        let mut events = Events {
+        let mut watcher = new_watcher(move |event| {
+            let _ = tx.send(Msg::Fs(event));
+        })?;
+        watch_folders(&mut watcher, config, &config.vault)?;
+        Ok(Events {
             rx,
             watcher,
             debounce,
             date_check,
-        };
-        events.watch_folders(config, &config.vault)?;
-        Ok(events)
+        })
     }
 
     /// Waits for the next thing to do.
@@ -205,32 +196,61 @@ impl Events {
         config: &Config,
         paths: &BTreeSet<String>,
     ) -> anyhow::Result<()> {
-        for rel in paths {
-            let abs = config.vault.join(rel);
-            if abs.is_dir() {
-                self.watch_folders(config, &abs)?;
-            } else if !abs.exists() {
-                let _ = self.watcher.unwatch(&abs);
-            }
-        }
-        Ok(())
+        follow_folders(&mut self.watcher, config, paths)
     }
+}
 
-    /// Watches every folder kith reads below `start`.
-    fn watch_folders(&mut self, config: &Config, start: &Path) -> anyhow::Result<()> {
-        for folder in crate::vault::folders(config, start) {
-            match self.watcher.watch(&folder, RecursiveMode::NonRecursive) {
-                Ok(()) => {}
-                Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
-                    return Err(watch_limit());
-                }
-                // A folder that vanished meanwhile: its parent's events say so.
-                Err(_) if !folder.exists() => {}
-                Err(e) => anyhow::bail!("cannot watch {}: {e}", folder.display()),
-            }
+/// A watcher of changes that calls `handler` with each event (not yet watching anything).
+pub fn new_watcher(
+    handler: impl notify::EventHandler,
+) -> anyhow::Result<notify::RecommendedWatcher> {
+    notify::RecommendedWatcher::new(
+        handler,
+        notify::Config::default()
+            .with_follow_symlinks(false)
+            // Changes only: with opens, every program reading the vault would wake the
+            // watcher once per file, and wait for it.
+            .with_event_kinds(notify::EventKindMask::CORE),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot watch the vault: {e}"))
+}
+
+/// Watches the folders that appeared among `paths` (relative to the root), and lets go of
+/// those that went.
+pub fn follow_folders(
+    watcher: &mut notify::RecommendedWatcher,
+    config: &Config,
+    paths: &BTreeSet<String>,
+) -> anyhow::Result<()> {
+    for rel in paths {
+        let abs = config.vault.join(rel);
+        if abs.is_dir() {
+            watch_folders(watcher, config, &abs)?;
+        } else if !abs.exists() {
+            let _ = watcher.unwatch(&abs);
         }
-        Ok(())
     }
+    Ok(())
+}
+
+/// Watches every folder kith reads below `start`.
+pub fn watch_folders(
+    watcher: &mut notify::RecommendedWatcher,
+    config: &Config,
+    start: &Path,
+) -> anyhow::Result<()> {
+    for folder in crate::vault::folders(config, start) {
+        match watcher.watch(&folder, RecursiveMode::NonRecursive) {
+            Ok(()) => {}
+            Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
+                return Err(watch_limit());
+            }
+            // A folder that vanished meanwhile: its parent's events say so.
+            Err(_) if !folder.exists() => {}
+            Err(e) => anyhow::bail!("cannot watch {}: {e}", folder.display()),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 mod calendar;
 mod clock;
 mod due_note;
-mod events;
+pub(crate) mod events;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
