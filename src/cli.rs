@@ -181,6 +181,12 @@ pub enum Command {
         #[arg(long, value_name = "MS", hide = true, default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
         date_check: u64,
     },
+    /// Run the language server on stdin and stdout, for editors (see docs/editors.md)
+    #[command(
+        after_help = "Editors start it themselves; see docs/editors.md for Neovim, \
+        Helix, VS Code, Zed and Emacs."
+    )]
+    Lsp,
     /// Print the script that completes kith's commands, options and contact names in SHELL
     #[command(after_help = "Install it (see docs/install.md), e.g. for bash:\n  \
         kith completions bash > ~/.local/share/bash-completion/completions/kith")]
@@ -456,6 +462,7 @@ impl Cli {
                 },
             },
             Command::Man { command } => Action::Man { command },
+            Command::Lsp => Action::Lsp,
         };
         (flags, action)
     }

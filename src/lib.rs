@@ -21,6 +21,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod import;
 pub mod index;
+pub mod lsp;
 pub mod man;
 pub mod progress;
 pub mod report;

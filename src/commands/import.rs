@@ -74,7 +74,7 @@ pub fn run(config: &Config, request: &Request) -> anyhow::Result<ExitCode> {
 }
 
 /// The template of new notes: the user's, when `[import] template` names one.
-fn template(config: &Config) -> Result<Template, UsageError> {
+pub(crate) fn template(config: &Config) -> Result<Template, UsageError> {
     match &config.import_template {
         None => Ok(Template::Default {
             log_heading: config.log_heading.clone(),

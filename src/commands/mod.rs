@@ -22,6 +22,7 @@ mod import;
 mod index;
 mod init;
 mod log;
+mod lsp;
 mod man;
 mod search;
 mod show;
@@ -74,9 +75,12 @@ pub enum Action {
         command: Option<String>,
     },
     ExportIcs(IcsRequest),
+    /// The language server, on stdin and stdout.
+    Lsp,
 }
 
 pub use import::Request as ImportRequest;
+pub(crate) use import::template as import_template;
 
 /// Runs an action. `local_today` gives the local date, asked for only when `--today` was not
 /// given and the action looks at the date: it reads the system's time zone database, which
@@ -91,6 +95,10 @@ pub fn run(
         Action::Completions { shell } => return completions::run(*shell),
         Action::Man { command } => return man::run(command.as_deref()),
         _ => {}
+    }
+    if let Action::Lsp = action {
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        return lsp::run(flags, &cwd);
     }
     let dateless = matches!(
         action,
@@ -109,7 +117,7 @@ pub fn run(
     }
     let config = Config::load(flags, &cwd, today)?;
     match action {
-        Action::Init { .. } | Action::Completions { .. } | Action::Man { .. } => {
+        Action::Init { .. } | Action::Completions { .. } | Action::Man { .. } | Action::Lsp => {
             Ok(ExitCode::SUCCESS)
         }
         Action::Check { json } => check::run(&config, json),

@@ -2,7 +2,7 @@
 //! and each linked the whole of kith and tantivy. Run one module with
 //! `cargo test --test it cli::` (or `completions::`, `concurrent::`, `crash::`, `docs::`,
 //! `export::`, `fuzz_regressions::`, `hostile::`, `hostile_fs::`, `import::`, `index::`,
-//! `log::`, `privacy::`, `properties::`, `watch::`).
+//! `log::`, `lsp::`, `privacy::`, `properties::`, `watch::`).
 
 mod cli;
 mod common;
@@ -17,6 +17,7 @@ mod hostile_fs;
 mod import;
 mod index;
 mod log;
+mod lsp;
 mod privacy;
 mod properties;
 mod watch;
