@@ -32,6 +32,7 @@ impl Today {
 }
 
 /// One vault as the editor sees it.
+#[derive(Clone)]
 pub(crate) struct Snapshot {
     pub config: Arc<Config>,
     pub vault: Arc<Vault>,

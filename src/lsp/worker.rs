@@ -266,24 +266,48 @@ impl Worker {
         let Some(disk) = &kept.disk else {
             return;
         };
-        let open: Vec<&OpenText> = kept.open.values().collect();
-        let (snapshot, own) = overlay(&kept.config, disk, &open);
-        let snapshot = Arc::new(snapshot);
-        for text in &open {
-            let diagnostics =
-                diagnostics::of_note(&snapshot, &text.rel, &text.text, own.get(&text.rel));
-            let params = PublishDiagnosticsParams {
-                uri: text.uri.clone(),
-                diagnostics,
-                version: Some(text.version),
-            };
-            let note = Notification::new("textDocument/publishDiagnostics".to_string(), params);
-            let _ = self.out.send(Message::Notification(note));
+        let config = &kept.config;
+        let on_disk = Arc::new(Snapshot {
+            config: Arc::clone(config),
+            vault: Arc::clone(&disk.vault),
+            links: Arc::clone(&disk.links),
+        });
+        let unsaved: Vec<&OpenText> = kept
+            .open
+            .values()
+            .filter(|t| diagnostics::is_read(config, &t.rel) && differs(config, t))
+            .collect();
+        // Diagnostics first: a note's problems are its own, so the unsaved ones need only
+        // the note and where its links go, not the model patched.
+        for text in kept.open.values() {
+            let own = unsaved
+                .iter()
+                .any(|t| t.uri == text.uri)
+                .then(|| own_problems(&on_disk, text));
+            self.publish(
+                text,
+                diagnostics::of_note(&on_disk, &text.rel, &text.text, own.as_ref()),
+            );
         }
+        let snapshot = if unsaved.is_empty() {
+            on_disk
+        } else {
+            Arc::new(overlay(config, disk, &unsaved).unwrap_or_else(|| Snapshot::clone(&on_disk)))
+        };
         let _ = self.events.send(Event::Ready {
             root: root.clone(),
             snapshot,
         });
+    }
+
+    fn publish(&self, text: &OpenText, diagnostics: Vec<lsp_types::Diagnostic>) {
+        let params = PublishDiagnosticsParams {
+            uri: text.uri.clone(),
+            diagnostics,
+            version: Some(text.version),
+        };
+        let note = Notification::new("textDocument/publishDiagnostics".to_string(), params);
+        let _ = self.out.send(Message::Notification(note));
     }
 }
 
@@ -375,38 +399,28 @@ fn notes_walked(config: &Config, vault: &Vault) -> Vec<(String, bool)> {
     notes
 }
 
-/// Problems of open notes that could not be patched into the model (see [`overlay`]).
-type OwnProblems = HashMap<String, Vec<Problem>>;
+/// The problems of an open note's unsaved text, as `kith check` would give them once saved.
+fn own_problems(snapshot: &Snapshot, text: &OpenText) -> Vec<Problem> {
+    let config = &snapshot.config;
+    crate::vault::parse_note(config, &text.rel, &text.text)
+        .map(|note| diagnostics::own_problems(snapshot, model::prepare(note, &config.rules)))
+        .unwrap_or_default()
+}
 
-/// The snapshot of a vault with the open notes whose text differs from the disk patched in.
-/// When the model refuses the patch (a contact renamed or made in unsaved text would move
-/// links in notes not read), the disk model stands, and those notes' own problems are given
-/// beside it.
-fn overlay(config: &Arc<Config>, disk: &Disk, open: &[&OpenText]) -> (Snapshot, OwnProblems) {
-    let plain = || Snapshot {
-        config: Arc::clone(config),
-        vault: Arc::clone(&disk.vault),
-        links: Arc::clone(&disk.links),
-    };
-    let unsaved: Vec<&&OpenText> = open
-        .iter()
-        .filter(|t| diagnostics::is_read(config, &t.rel) && differs(config, t))
-        .collect();
-    if unsaved.is_empty() {
-        return (plain(), OwnProblems::new());
-    }
+/// The model with the unsaved text of open notes patched in; `None` when the model refuses
+/// the patch (a contact renamed or made in unsaved text would move links in notes not read):
+/// the disk model stands then.
+fn overlay(config: &Arc<Config>, disk: &Disk, unsaved: &[&OpenText]) -> Option<Snapshot> {
     let on_disk = |rel: &str| {
         disk.notes
             .binary_search_by(|(p, _)| p.as_str().cmp(rel))
             .is_ok()
     };
-    let prepare = || {
-        unsaved
-            .iter()
-            .filter_map(|t| crate::vault::parse_note(config, &t.rel, &t.text))
-            .map(|note| model::prepare(note, &config.rules))
-    };
-    let read: Vec<Prepared> = prepare().collect();
+    let read: Vec<Prepared> = unsaved
+        .iter()
+        .filter_map(|t| crate::vault::parse_note(config, &t.rel, &t.text))
+        .map(|note| model::prepare(note, &config.rules))
+        .collect();
     let gone: Vec<&str> = unsaved
         .iter()
         .map(|t| t.rel.as_str())
@@ -430,21 +444,14 @@ fn overlay(config: &Arc<Config>, disk: &Disk, open: &[&OpenText]) -> (Snapshot, 
         after: &after,
     };
     match model::patch(&mut vault, change, &mut links) {
-        Ok(()) => (
-            Snapshot {
-                config: Arc::clone(config),
-                vault: Arc::new(vault),
-                links: Arc::new(links),
-            },
-            OwnProblems::new(),
-        ),
+        Ok(()) => Some(Snapshot {
+            config: Arc::clone(config),
+            vault: Arc::new(vault),
+            links: Arc::new(links),
+        }),
         Err(why) => {
             crate::report::detail(config, format_args!("unsaved text not patched in: {why}"));
-            let snapshot = plain();
-            let own = prepare()
-                .map(|p| (p.note.path.clone(), diagnostics::own_problems(&snapshot, p)))
-                .collect();
-            (snapshot, own)
+            None
         }
     }
 }

@@ -223,6 +223,18 @@ fn people() -> TestVault {
     v
 }
 
+/// The meeting note of [`people`].
+const MEETING: &str = "Meetings/2026-08-20 Sync.md";
+
+/// The vault of [`people`], a server on it, and its meeting note open.
+fn meeting_open() -> (TestVault, Client, std::path::PathBuf) {
+    let v = people();
+    let c = Client::start(Some(v.root()));
+    let note = v.path(MEETING);
+    c.open(&note, &v.read(MEETING));
+    (v, c, note)
+}
+
 fn hover_text(answer: &Value) -> String {
     answer["contents"]["value"]
         .as_str()
@@ -232,10 +244,7 @@ fn hover_text(answer: &Value) -> String {
 
 #[test]
 fn hover_on_every_kind_of_link_tells_who_the_contact_is() {
-    let v = people();
-    let mut c = Client::start(Some(v.root()));
-    let note = v.path("Meetings/2026-08-20 Sync.md");
-    c.open(&note, &v.read("Meetings/2026-08-20 Sync.md"));
+    let (_v, mut c, note) = meeting_open();
     let card = hover_text(&c.at("textDocument/hover", &note, 2, 10));
     insta::assert_snapshot!("lsp_hover_ada", card);
     for character in [30, 55] {
@@ -403,8 +412,8 @@ fn diagnostics_are_kith_checks_problems_and_follow_unsaved_text() {
     assert_eq!(saved, checked(&v, rel));
 
     // Links that look like a contact's name.
-    let meeting = v.path("Meetings/2026-08-20 Sync.md");
-    c.open(&meeting, &v.read("Meetings/2026-08-20 Sync.md"));
+    let meeting = v.path(MEETING);
+    c.open(&meeting, &v.read(MEETING));
     let links: Vec<(Value, String)> = c
         .diagnostics(&meeting, 1)
         .iter()
@@ -461,10 +470,7 @@ fn apply(text: &str, edit: &Value) -> String {
 
 #[test]
 fn code_actions_log_a_conversation_and_create_a_contact() {
-    let v = people();
-    let mut c = Client::start(Some(v.root()));
-    let note = v.path("Meetings/2026-08-20 Sync.md");
-    c.open(&note, &v.read("Meetings/2026-08-20 Sync.md"));
+    let (v, mut c, note) = meeting_open();
     let range = |line: u32, character: u32| json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character}});
     let ask = |c: &mut Client, line, character| {
         c.request(
@@ -510,10 +516,7 @@ fn code_actions_log_a_conversation_and_create_a_contact() {
 
 #[test]
 fn definition_references_symbols_and_hints_lead_to_contacts() {
-    let v = people();
-    let mut c = Client::start(Some(v.root()));
-    let note = v.path("Meetings/2026-08-20 Sync.md");
-    c.open(&note, &v.read("Meetings/2026-08-20 Sync.md"));
+    let (v, mut c, note) = meeting_open();
     let ada = url(&v.path("People/Ada Lovelace.md"));
     let definition = c.at("textDocument/definition", &note, 2, 40);
     assert_eq!(definition["uri"], ada);
@@ -568,9 +571,9 @@ fn files_outside_any_vault_get_nothing_and_several_vaults_answer_at_once() {
     let mut c = Client::start(None);
     c.open(&loose, "[[Ada Lovelace]]\n");
     assert_eq!(c.at("textDocument/hover", &loose, 0, 4), Value::Null);
-    let a = first.path("Meetings/2026-08-20 Sync.md");
+    let a = first.path(MEETING);
     let b = second.path("Notes.md");
-    c.open(&a, &first.read("Meetings/2026-08-20 Sync.md"));
+    c.open(&a, &first.read(MEETING));
     c.open(&b, "met [[Grace Hopper]]\n");
     assert!(hover_text(&c.at("textDocument/hover", &a, 2, 10)).starts_with("**Ada Lovelace**"));
     assert!(hover_text(&c.at("textDocument/hover", &b, 0, 8)).starts_with("**Grace Hopper**"));
@@ -584,10 +587,7 @@ fn files_outside_any_vault_get_nothing_and_several_vaults_answer_at_once() {
 
 #[test]
 fn notes_written_by_another_program_are_seen() {
-    let v = people();
-    let mut c = Client::start(Some(v.root()));
-    let note = v.path("Meetings/2026-08-20 Sync.md");
-    c.open(&note, &v.read("Meetings/2026-08-20 Sync.md"));
+    let (v, mut c, note) = meeting_open();
     assert_eq!(c.at("textDocument/definition", &note, 3, 75), Value::Null);
     v.file("People/Sophie Wilson.md", "# Sophie\n");
     let started = Instant::now();
@@ -636,7 +636,7 @@ fn the_binary_speaks_the_protocol_on_stdio() {
         write!(input, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
         input.flush().expect("flush");
     };
-    let note = v.path("Meetings/2026-08-20 Sync.md");
+    let note = v.path(MEETING);
     send(
         json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
     );
@@ -644,7 +644,7 @@ fn the_binary_speaks_the_protocol_on_stdio() {
     send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     send(
         json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": url(&note), "languageId": "markdown", "version": 1, "text": v.read("Meetings/2026-08-20 Sync.md")}}}),
+        "uri": url(&note), "languageId": "markdown", "version": 1, "text": v.read(MEETING)}}}),
     );
     send(
         json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {
