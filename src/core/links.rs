@@ -13,7 +13,7 @@ use super::text::{fold_key, without_md};
 /// Where links go, kept between patches of one model (by `kith watch`): a change that adds
 /// no note and removes none moves no link target, so the next [`patch`](super::model::patch)
 /// uses these instead of folding every note's path and every contact's name again.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Links(Option<Resolver>);
 
 impl Links {
@@ -79,7 +79,7 @@ impl From<Option<usize>> for Reach {
 }
 
 /// Which notes a link target may mean.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Resolver {
     /// Folded stem → (contact index or none for other notes), in path order.
     by_stem: HashMap<String, Vec<Option<usize>>>,

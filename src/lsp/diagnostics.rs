@@ -3,6 +3,8 @@
 //! misspelt name, or someone who has no note yet). It must not make problems of its own
 //! beyond those links: what a problem is stays the model's decision.
 
+use std::collections::HashMap;
+
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
 
 use super::documents::LineMap;
@@ -23,13 +25,18 @@ pub(crate) fn is_read(config: &Config, rel: &str) -> bool {
     crate::vault::is_note_name(rel) && !crate::vault::excluded(config, rel)
 }
 
-/// The diagnostics of the open note at `rel` with `text`. `own` are its problems when the
-/// model could not take its unsaved text in (see the worker).
+/// What was found of links that reach no note, by target: looking a name up among every
+/// contact is the costly part of a note's diagnostics, and the same links come back at
+/// every keystroke. Valid while the vault's disk model is.
+pub(crate) type Verdicts = HashMap<String, Option<String>>;
+
+/// The diagnostics of the open note at `rel` with `text`. `own` are the problems of its
+/// unsaved text (else the model's are used).
 pub(crate) fn of_note(
     snapshot: &Snapshot,
-    rel: &str,
-    text: &str,
+    (rel, text): (&str, &str),
     own: Option<&Vec<Problem>>,
+    verdicts: &mut Verdicts,
 ) -> Vec<Diagnostic> {
     if !is_read(&snapshot.config, rel) {
         return Vec::new();
@@ -37,7 +44,7 @@ pub(crate) fn of_note(
     let lines = LineMap::of(text);
     let problems = own.map_or_else(|| problems_of(&snapshot.vault, rel), Vec::as_slice);
     let mut out: Vec<Diagnostic> = problems.iter().map(|p| checked(p, text, &lines)).collect();
-    out.extend(unresolved(snapshot, rel, text, &lines));
+    out.extend(unresolved(snapshot, (rel, text), &lines, verdicts));
     out
 }
 
@@ -64,7 +71,12 @@ fn checked(p: &Problem, text: &str, lines: &LineMap) -> Diagnostic {
 }
 
 /// The links of the note that reach no note and look like a contact's name.
-fn unresolved(snapshot: &Snapshot, rel: &str, text: &str, lines: &LineMap) -> Vec<Diagnostic> {
+fn unresolved(
+    snapshot: &Snapshot,
+    (rel, text): (&str, &str),
+    lines: &LineMap,
+    verdicts: &mut Verdicts,
+) -> Vec<Diagnostic> {
     let parsed = note::parse(rel, text, &snapshot.config.rules.contacts);
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -74,7 +86,10 @@ fn unresolved(snapshot: &Snapshot, rel: &str, text: &str, lines: &LineMap) -> Ve
         {
             continue;
         }
-        let Some(message) = looks_like_contact(&snapshot.vault, &link.target) else {
+        let verdict = verdicts
+            .entry(link.target.target.clone())
+            .or_insert_with(|| looks_like_contact(&snapshot.vault, &link.target));
+        let Some(message) = verdict.clone() else {
             continue;
         };
         let line = link.line.saturating_sub(1);

@@ -398,6 +398,7 @@ impl Server {
             rel,
             version: doc.version,
             text: Arc::from(doc.text.as_str()),
+            at: std::time::Instant::now(),
         };
         let _ = self.jobs.send(make(text));
     }

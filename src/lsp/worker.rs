@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use lsp_server::{Message, Notification};
-use lsp_types::{PublishDiagnosticsParams, Url};
+use lsp_types::{Diagnostic, PublishDiagnosticsParams, Url};
 
 use super::diagnostics;
 use super::snapshot::Snapshot;
@@ -37,6 +37,8 @@ pub(crate) struct OpenText {
     pub rel: String,
     pub version: i32,
     pub text: Arc<str>,
+    /// When the editor sent it: typing pauses are counted from there.
+    pub at: Instant,
 }
 
 /// What the loop (and the watches) ask of the worker.
@@ -90,6 +92,7 @@ struct Kept {
     open: BTreeMap<Url, OpenText>,
     watcher: Option<notify::RecommendedWatcher>,
     batch: Batch,
+    verdicts: diagnostics::Verdicts,
 }
 
 /// What a round of jobs asks for.
@@ -99,8 +102,24 @@ struct Round {
     reread: BTreeSet<PathBuf>,
     /// Vaults whose snapshot and diagnostics must be made again.
     remake: BTreeSet<PathBuf>,
-    typing: bool,
+    /// Notes opened or edited (the others' diagnostics stand unless their vault is read
+    /// again).
+    touched: BTreeSet<Url>,
+    /// When the latest edit was sent, while typing goes on.
+    typing: Option<Instant>,
     disk_events: bool,
+}
+
+impl Round {
+    /// How long to wait for more jobs before working: until typing has paused, or a burst of
+    /// disk events is over; nothing for the rest.
+    fn pause(&self) -> Duration {
+        match self.typing {
+            Some(last) => (last + TYPING_PAUSE).saturating_duration_since(Instant::now()),
+            None if self.disk_events => DISK_PAUSE,
+            None => Duration::ZERO,
+        }
+    }
 }
 
 /// The worker: jobs in, snapshots and diagnostics out.
@@ -140,18 +159,8 @@ impl Worker {
             let mut round = Round::default();
             self.take(first, &mut round);
             let started = Instant::now();
-            loop {
-                let pause = if round.typing {
-                    TYPING_PAUSE
-                } else if round.disk_events {
-                    DISK_PAUSE
-                } else {
-                    Duration::ZERO
-                };
-                if started.elapsed() > MAX_WAIT {
-                    break;
-                }
-                match self.jobs.recv_timeout(pause) {
+            while started.elapsed() <= MAX_WAIT {
+                match self.jobs.recv_timeout(round.pause()) {
                     Ok(Job::Stop) => return,
                     Ok(job) => self.take(job, &mut round),
                     Err(RecvTimeoutError::Timeout) => break,
@@ -173,6 +182,7 @@ impl Worker {
                     open: BTreeMap::new(),
                     watcher: None,
                     batch: Batch::default(),
+                    verdicts: diagnostics::Verdicts::new(),
                 });
                 round.reread.insert(root);
             }
@@ -181,11 +191,13 @@ impl Worker {
             }
             Job::Opened(text) => {
                 round.remake.insert(text.root.clone());
+                round.touched.insert(text.uri.clone());
                 self.keep_text(text);
             }
             Job::Edited(text) => {
-                round.typing = true;
+                round.typing = round.typing.max(Some(text.at));
                 round.remake.insert(text.root.clone());
+                round.touched.insert(text.uri.clone());
                 self.keep_text(text);
             }
             Job::Closed { root, uri } => {
@@ -223,8 +235,9 @@ impl Worker {
         for root in &round.reread {
             self.reread(root);
         }
-        for root in round.reread.iter().chain(&round.remake) {
-            self.remake(root);
+        for root in round.reread.union(&round.remake) {
+            let all = round.reread.contains(root);
+            self.remake(root, |uri| all || round.touched.contains(uri));
         }
     }
 
@@ -239,6 +252,7 @@ impl Worker {
         if batch.config {
             reload_config(kept, &self.flags);
         }
+        kept.verdicts.clear();
         match read_disk(&kept.config) {
             Ok(disk) => kept.disk = Some(disk),
             Err(err) => {
@@ -258,9 +272,9 @@ impl Worker {
     }
 
     /// Makes a vault's snapshot from its disk model and open notes, hands it to the loop,
-    /// and publishes the open notes' diagnostics.
-    fn remake(&mut self, root: &PathBuf) {
-        let Some(kept) = self.vaults.get(root) else {
+    /// and publishes the diagnostics of the open notes `publish` names.
+    fn remake(&mut self, root: &PathBuf, publish: impl Fn(&Url) -> bool) {
+        let Some(kept) = self.vaults.get_mut(root) else {
             return;
         };
         let Some(disk) = &kept.disk else {
@@ -279,15 +293,15 @@ impl Worker {
             .collect();
         // Diagnostics first: a note's problems are its own, so the unsaved ones need only
         // the note and where its links go, not the model patched.
-        for text in kept.open.values() {
+        for text in kept.open.values().filter(|t| publish(&t.uri)) {
             let own = unsaved
                 .iter()
                 .any(|t| t.uri == text.uri)
                 .then(|| own_problems(&on_disk, text));
-            self.publish(
-                text,
-                diagnostics::of_note(&on_disk, &text.rel, &text.text, own.as_ref()),
-            );
+            let found = (text.rel.as_str(), &*text.text);
+            let diagnostics =
+                diagnostics::of_note(&on_disk, found, own.as_ref(), &mut kept.verdicts);
+            publish_diagnostics(&self.out, text, diagnostics);
         }
         let snapshot = if unsaved.is_empty() {
             on_disk
@@ -299,16 +313,17 @@ impl Worker {
             snapshot,
         });
     }
+}
 
-    fn publish(&self, text: &OpenText, diagnostics: Vec<lsp_types::Diagnostic>) {
-        let params = PublishDiagnosticsParams {
-            uri: text.uri.clone(),
-            diagnostics,
-            version: Some(text.version),
-        };
-        let note = Notification::new("textDocument/publishDiagnostics".to_string(), params);
-        let _ = self.out.send(Message::Notification(note));
-    }
+/// Sends the diagnostics of an open note's text, with its version.
+fn publish_diagnostics(out: &Sender<Message>, text: &OpenText, diagnostics: Vec<Diagnostic>) {
+    let params = PublishDiagnosticsParams {
+        uri: text.uri.clone(),
+        diagnostics,
+        version: Some(text.version),
+    };
+    let note = Notification::new("textDocument/publishDiagnostics".to_string(), params);
+    let _ = out.send(Message::Notification(note));
 }
 
 /// The config read again after `kith.toml` changed; an invalid one is reported and the last
@@ -436,7 +451,9 @@ fn overlay(config: &Arc<Config>, disk: &Disk, unsaved: &[&OpenText]) -> Option<S
     after.extend(new.iter().map(|(p, c)| (p.as_str(), *c)));
     after.sort();
     let mut vault = Vault::clone(&disk.vault);
-    let mut links = Links::default();
+    // Kept as they are when no note comes or goes: copying them costs less than folding
+    // every path and name again.
+    let mut links = Links::clone(&disk.links);
     let change = Change {
         gone: &gone,
         read,
