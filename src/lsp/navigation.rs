@@ -51,7 +51,10 @@ pub(crate) fn references(
         if let Some(uri) = snapshot.url_of(&i.path) {
             out.push(Location::new(
                 uri,
-                Range::new(Position::new(line, 0), Position::new(line + 1, 0)),
+                Range::new(
+                    Position::new(line, 0),
+                    Position::new(line.saturating_add(1), 0),
+                ),
             ));
         }
     }

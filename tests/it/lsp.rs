@@ -745,7 +745,7 @@ mod typing {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
         #[test]
-        fn typing_never_breaks_the_server_and_saving_agrees_with_check(
+        fn typing_never_breaks_the_server_and_saving_agrees_with_check_and_show(
             edits in prop::collection::vec(edit(), 1..25)
         ) {
             let v = people();
@@ -769,6 +769,22 @@ mod typing {
             c.notify("textDocument/didSave", json!({"textDocument": {"uri": url(&path)}}));
             let saved = from_check(&c.diagnostics(&path, last));
             prop_assert_eq!(saved, checked(&v, rel));
+            // Hover agrees with `kith show` once the saved note is read.
+            let shown = v.show("Ada Lovelace");
+            let expected = match shown["last_contact"].as_str() {
+                Some(day) => format!("Last contact {day}"),
+                None => "Never contacted".to_string(),
+            };
+            let meeting = v.path(MEETING);
+            let mut card = String::new();
+            for _ in 0..200 {
+                card = hover_text(&c.at("textDocument/hover", &meeting, 2, 10));
+                if card.contains(&expected) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            prop_assert!(card.contains(&expected), "{card}\nwanted: {expected}");
             c.stop();
         }
     }
