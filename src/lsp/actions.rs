@@ -131,7 +131,7 @@ fn create_contact(
     today: Date,
     support: EditSupport,
 ) -> Option<CodeAction> {
-    if !support.create_files || name.is_empty() {
+    if name.is_empty() {
         return None;
     }
     let config = &snapshot.config;
@@ -158,6 +158,22 @@ fn create_contact(
     let template = crate::commands::import_template(config).ok()?;
     let text = template.render(&incoming, &stem, today);
     let uri = Url::from_file_path(&abs).ok()?;
+    Some(action(
+        format!("Create a contact note for {name}"),
+        new_file(uri, text, support),
+    ))
+}
+
+/// The edit that makes a file with `text`: created in the edit when the editor can; else
+/// the editor opens the new file and inserts the text (eglot does), and saving makes it.
+fn new_file(uri: Url, text: String, support: EditSupport) -> WorkspaceEdit {
+    let fill = TextEdit::new(Range::default(), text);
+    if !support.create_files {
+        return WorkspaceEdit {
+            changes: Some(HashMap::from([(uri, vec![fill])])),
+            ..WorkspaceEdit::default()
+        };
+    }
     let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
         uri: uri.clone(),
         options: Some(CreateFileOptions {
@@ -168,16 +184,12 @@ fn create_contact(
     }));
     let fill = DocumentChangeOperation::Edit(TextDocumentEdit {
         text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
-        edits: vec![OneOf::Left(TextEdit::new(Range::default(), text))],
+        edits: vec![OneOf::Left(fill)],
     });
-    let workspace = WorkspaceEdit {
+    WorkspaceEdit {
         document_changes: Some(DocumentChanges::Operations(vec![create, fill])),
         ..WorkspaceEdit::default()
-    };
-    Some(action(
-        format!("Create a contact note for {name}"),
-        workspace,
-    ))
+    }
 }
 
 fn action(title: String, edit: WorkspaceEdit) -> CodeAction {

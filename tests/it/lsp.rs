@@ -661,7 +661,25 @@ fn the_binary_speaks_the_protocol_on_stdio() {
             .as_str()
             .is_some_and(|t| t.starts_with("**Ada Lovelace**"))
     );
-    send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+    // An editor that cannot create files in an edit gets the new note as an edit of it.
+    send(
+        json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/codeAction", "params": {
+        "textDocument": {"uri": url(&note)},
+        "range": {"start": {"line": 3, "character": 65}, "end": {"line": 3, "character": 65}},
+        "context": {"diagnostics": []}}}),
+    );
+    let actions = loop {
+        let message = read_frame(&mut output);
+        if message["id"] == 3 {
+            break message;
+        }
+    };
+    let made = url(&v.path("People/Sophie Wilson.md"));
+    assert_eq!(
+        actions["result"][0]["edit"]["changes"][&made][0]["newText"],
+        "# Sophie Wilson\n\n## Log\n"
+    );
+    send(json!({"jsonrpc": "2.0", "id": 4, "method": "shutdown"}));
     send(json!({"jsonrpc": "2.0", "method": "exit"}));
     let status = child.wait().expect("kith lsp ends");
     assert!(status.success(), "{status}");
