@@ -252,11 +252,18 @@ fn entry_lines(entry: &NewEntry<'_>, style: &Style, linked: bool) -> Vec<String>
     } else {
         ymd(entry.date)
     };
-    let mut text = entry.text.trim_end().lines();
+    // Any line break ends a line, a lone CR too (as Markdown reads it): the entry's lines
+    // then all end as the note's do.
+    let text = entry.text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut text = text.trim_end().lines();
     let first = text.next().unwrap_or("").trim();
     let rest: Vec<&str> = text.collect();
+    // A title is one line: its line breaks become spaces.
+    let title = entry
+        .title
+        .map(|t| t.split(['\r', '\n']).collect::<Vec<_>>().join(" "));
     // The title, and what of the first line follows it.
-    let (title, said) = match entry.title.map(str::trim).filter(|t| !t.is_empty()) {
+    let (title, said) = match title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(title) => (title, first),
         None => match first.split_once(": ") {
             Some((title, said)) if !title.trim().is_empty() => (title.trim(), said.trim()),

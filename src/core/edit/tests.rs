@@ -107,6 +107,27 @@ fn several_lines_go_in_as_one_entry_under_the_item() {
 }
 
 #[test]
+fn every_line_break_of_the_text_ends_a_line_as_the_note_does() {
+    // CRLF, a lone CR (old Macs; a line break to Markdown) and LF alike.
+    let a = log(
+        "## Log\r\n- 2026-11-01 call: a\r\n",
+        "coffee: first\rsecond\r\nthird\nfourth",
+    );
+    assert_eq!(
+        a.text,
+        "## Log\r\n- 2026-11-01 call: a\r\n- 2026-11-23 coffee: first\r\n  second\r\n  third\r\n  fourth\r\n"
+    );
+    let titled = NewEntry {
+        title: Some("Call\rabout\nit"),
+        ..entry("said")
+    };
+    assert_eq!(
+        append_log("## Log\n", "Log", &titled).text,
+        "## Log\n- 2026-11-23 Call about it: said\n"
+    );
+}
+
+#[test]
 fn crlf_bom_tabs_and_trailing_spaces_stay() {
     let note = "\u{feff}---\r\nname: Ann  \r\n---\r\n## Log\r\n  - 2026-11-01 call:\ta  \r\n";
     let a = log(note, "x");
