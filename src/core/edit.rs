@@ -140,29 +140,45 @@ fn closed(task: &str, today: Date) -> Option<String> {
     Some(closed)
 }
 
-/// Where the mark of an open checkbox (`[ ]`, `[/]`) of a list item is, in its line.
+/// Where the mark of an open checkbox (`[ ]`, `[/]`) of a list item is, in its line. Lists
+/// and quotes may nest on one line (`- - [ ] a`, `> - [ ] a`): the checkbox opens the
+/// innermost list item.
 fn open_checkbox(line: &str) -> Option<usize> {
-    let t = line.trim_start();
-    let lead = line.len() - t.len();
-    let after_marker = if let Some(rest) = t.strip_prefix(['-', '*', '+']) {
-        rest
-    } else {
-        let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
-        t.get(digits..)?
-            .strip_prefix(['.', ')'])
-            .filter(|_| digits > 0)?
-    };
-    let spaces = after_marker.len() - after_marker.trim_start_matches([' ', '\t']).len();
-    if spaces == 0 {
-        return None;
+    let mut at = 0;
+    let mut in_item = false;
+    loop {
+        let rest = &line[at..];
+        let t = rest.trim_start_matches([' ', '\t']);
+        at += rest.len() - t.len();
+        if t.starts_with('>') {
+            at += 1;
+            in_item = false;
+        } else if let Some(len) = list_marker(t) {
+            at += len;
+            in_item = true;
+        } else {
+            break;
+        }
     }
-    let at = lead + (t.len() - after_marker.len()) + spaces;
     let b = line.as_bytes();
-    let open = b.get(at) == Some(&b'[')
+    let open = in_item
+        && b.get(at) == Some(&b'[')
         && matches!(b.get(at + 1), Some(b' ' | b'/'))
         && b.get(at + 2) == Some(&b']')
         && b.get(at + 3).is_none_or(|c| matches!(c, b' ' | b'\t'));
     open.then_some(at + 1)
+}
+
+/// The length of the list marker `text` starts with (`-`, `*`, `+`, `1.`, `1)`), when a
+/// space or tab follows it.
+fn list_marker(text: &str) -> Option<usize> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let len = match text.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    matches!(text.as_bytes().get(len), Some(b' ' | b'\t')).then_some(len)
 }
 
 /// Where a trailing block id (` ^abc-123`) starts in a task's text.

@@ -156,6 +156,24 @@ fn closing_a_task_changes_its_line_alone() {
         close_task("1. [ ] numbered", 1, day(23)).as_deref(),
         Some("1. [x] numbered ✅ 2026-11-23")
     );
+    // Lists and quotes nested on one line: the innermost item's checkbox.
+    assert_eq!(
+        close_task("- - [ ] inner\n", 1, day(23)).as_deref(),
+        Some("- - [x] inner ✅ 2026-11-23\n")
+    );
+    assert_eq!(
+        close_task("> 1) [/] quoted\n", 1, day(23)).as_deref(),
+        Some("> 1) [x] quoted ✅ 2026-11-23\n")
+    );
+    for not_a_task in [
+        "> [ ] quoted",
+        "-[ ] tight",
+        "- [ ]tight",
+        "10000000000. [ ] long",
+        "[ ] bare",
+    ] {
+        assert_eq!(close_task(not_a_task, 1, day(23)), None, "{not_a_task}");
+    }
     // A lone CR ends a line for Markdown: the task after one is closed, the rest kept.
     assert_eq!(
         close_task("- talk\r- [ ] Write up\r- more\n", 1, day(23)).as_deref(),
