@@ -147,6 +147,45 @@ mod tests {
     }
 
     #[test]
+    fn the_form_is_exact_and_the_first_year_is_one() {
+        assert_eq!(parse_date("0001-01-01"), Ok(Date::constant(1, 1, 1)));
+        assert_eq!(parse_date("0000-12-31"), Err(DateError::Impossible));
+        for text in [
+            "2026-11x23",
+            "2026x11-23",
+            "2026-11-20x10",
+            "2026-11-20T",
+            "2026-11-2",
+        ] {
+            assert_eq!(parse_date(text), Err(DateError::NotADate), "{text}");
+        }
+    }
+
+    #[test]
+    fn adding_days_saturates_at_the_ends_of_the_calendar() {
+        let day = Date::constant(2026, 11, 23);
+        assert_eq!(add_days(day, 7), Date::constant(2026, 11, 30));
+        assert_eq!(add_days(day, -23), Date::constant(2026, 10, 31));
+        assert_eq!(add_days(day, i64::MAX), Date::MAX);
+        assert_eq!(add_days(day, i64::MIN), Date::MIN);
+        assert_eq!(add_days(day, -10_000_000), Date::MIN);
+    }
+
+    #[test]
+    fn optional_dates_go_through_the_cache_and_back() {
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        struct Cached {
+            #[serde(with = "serde_opt_date")]
+            date: Option<Date>,
+        }
+        for date in [None, Some(Date::constant(1, 1, 1)), Some(Date::MAX)] {
+            let bytes = postcard::to_allocvec(&Cached { date }).expect("encoded");
+            let back: Cached = postcard::from_bytes(&bytes).expect("decoded");
+            assert_eq!(back, Cached { date });
+        }
+    }
+
+    #[test]
     fn parses_dates_and_date_times() {
         assert_eq!(parse_date("2026-11-20"), Ok(Date::constant(2026, 11, 20)));
         assert_eq!(parse_date(" 2026-11-20 "), Ok(Date::constant(2026, 11, 20)));

@@ -375,3 +375,80 @@ fn quoted_blocks_read_without_their_markers() {
     );
     assert_eq!(note.blocks[0].text, "quoted Ben second line");
 }
+
+#[test]
+fn task_dates_are_taken_out_however_they_are_spaced() {
+    let note = parse(
+        "Daily/2026-11-20.md",
+        "- [ ] Send deck 📅  2026-11-24 today\n\
+         - [ ] Café📅 2026-11-25\n\
+         - [ ] Start ⏳ 2026-11-10 then ✅ 2026-11-11\n",
+        &rules(),
+    );
+    let got: Vec<_> = note
+        .tasks
+        .iter()
+        .map(|t| (t.text.as_str(), t.due.map(ymd)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Send deck today", Some("2026-11-24".into())),
+            ("Café", Some("2026-11-25".into())),
+            // Only 📅 is a due date; the others' dates are dropped with them.
+            ("Start then", None),
+        ]
+    );
+}
+
+#[test]
+fn dates_typed_otherwise_in_a_contacts_log_are_reported_with_the_form_to_write() {
+    let note = contact("## Log\n- Dec 1, 2026 call\n### 12/01/2026 lunch\n");
+    let got: Vec<_> = note
+        .problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some(2),
+                "`Dec 1, 2026` is not a date kith reads, so this is no conversation: write it \
+                 as YYYY-MM-DD, 2026-12-01"
+            ),
+            (
+                Some(3),
+                "`12/01/2026` is not a date kith reads, so this is no conversation: write it \
+                 as YYYY-MM-DD, 2026-12-01 (1 December) or 2026-01-12 (12 January)"
+            ),
+        ]
+    );
+    assert!(note.entries.is_empty());
+    // Outside a contact's note such text is no log, and no problem.
+    let meeting = parse("Meetings/Review.md", "- Dec 1, 2026 call\n", &rules());
+    assert!(meeting.problems.is_empty(), "{:?}", meeting.problems);
+}
+
+#[test]
+fn long_titles_keep_two_hundred_characters_and_tags_at_a_long_lines_end() {
+    let long = "é".repeat(300);
+    let note = contact(&format!(
+        "## Log\n### 2026-11-01 {long}\n- 2026-11-02 {long}\n- 2026-11-03 call: {} #ask\n",
+        "word ".repeat(400)
+    ));
+    let titles: Vec<usize> = note
+        .entries
+        .iter()
+        .map(|e| e.title.chars().count())
+        .collect();
+    assert_eq!(&titles[..2], [TITLE_CHARS, TITLE_CHARS]);
+    assert_eq!(note.entries[2].tags, ["ask"]);
+}
+
+#[test]
+fn an_empty_date_property_is_no_problem() {
+    let note = parse("Meetings/Review.md", "---\ndate:\n---\n", &rules());
+    assert_eq!(note.note_date, None);
+    assert!(note.problems.is_empty(), "{:?}", note.problems);
+}

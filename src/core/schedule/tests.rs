@@ -489,3 +489,75 @@ fn a_conversation_tagged_ask_and_give_counts_as_a_give() {
         None
     );
 }
+
+#[test]
+fn next_due_is_last_contact_plus_cadence_or_today_moved_by_a_later_snooze() {
+    let (v, _) = week_of_files(
+        &[
+            ("People/Ada.md", "---\ntier: A\n---\n- 2026-10-12 call\n"),
+            ("People/Bob.md", "---\ntier: A\n---\n"),
+            (
+                "People/Cy.md",
+                "---\ncadence: never\n---\n- 2026-10-12 call\n",
+            ),
+            (
+                "People/Di.md",
+                "---\ntier: A\nsnooze_until: 2026-12-01\n---\n- 2026-10-12 call\n",
+            ),
+            (
+                "People/Ed.md",
+                "---\ntier: A\nsnooze_until: 2026-11-01\n---\n- 2026-10-12 call\n",
+            ),
+        ],
+        "2026-11-23",
+    );
+    let due: Vec<_> = v
+        .contacts
+        .iter()
+        .map(|c| (c.name.as_str(), next_due(c, d("2026-11-23"))))
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("Ada", Some(d("2026-11-23"))),
+            ("Bob", Some(d("2026-11-23"))),
+            ("Cy", None),
+            ("Di", Some(d("2026-12-01"))),
+            ("Ed", Some(d("2026-11-23"))),
+        ]
+    );
+}
+
+#[test]
+fn the_last_interaction_is_the_latest_up_to_today() {
+    let (v, _) = week_of_files(
+        &[(
+            "People/Ada.md",
+            "- 2026-09-01 a\n- 2026-10-01 b\n- 2026-11-23 c\n- 2026-12-01 planned\n",
+        )],
+        "2026-11-23",
+    );
+    let ada = &v.contacts[0];
+    assert_eq!(last_interaction(ada, d("2026-11-23")), Some(2));
+    assert_eq!(last_interaction(ada, d("2026-10-15")), Some(1));
+    assert_eq!(last_interaction(ada, d("2026-08-01")), None);
+}
+
+#[test]
+fn a_conversation_today_is_the_last_contact_not_a_plan() {
+    // Every two days: met today, due again on Wednesday, inside the week.
+    let (v, w) = week_of_files(
+        &[(
+            "People/Ada.md",
+            "---\ncadence: 2d\n---\n- 2026-11-23 call\n",
+        )],
+        "2026-11-23",
+    );
+    let got: Vec<_> = w
+        .check_ins
+        .iter()
+        .map(|c| (v.contacts[c.contact].name.as_str(), c.next_due))
+        .collect();
+    assert_eq!(got, [("Ada", d("2026-11-25"))]);
+    assert!(w.planned.is_empty());
+}
