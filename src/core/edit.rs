@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use jiff::civil::Date;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::dates::{leading_date, ymd};
 use super::frontmatter::{self, Split};
@@ -54,6 +54,63 @@ struct Log {
 /// Adds `entry` to the log of `note`: the section headed `log_heading` (outside code), in
 /// the note's own style and order, or a new `## Log` section at the end.
 pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
+    // A code fence left open runs to the note's end and would take the entry in: it is
+    // closed first, which shows the note as before (an open fence ends where the note does).
+    match closing_fence(note) {
+        Some(fence) => {
+            let eol = Lines::of(note).eol;
+            let terminated = note.ends_with('\n');
+            let mut closed = note.to_string();
+            if !terminated {
+                closed.push_str(eol);
+            }
+            closed.push_str(&fence);
+            if terminated {
+                closed.push_str(eol);
+            }
+            append_to(&closed, log_heading, entry)
+        }
+        None => append_to(note, log_heading, entry),
+    }
+}
+
+/// The line that closes a fenced code block left open at the end of `note` (its fence, at
+/// its indentation), if there is one.
+fn closing_fence(note: &str) -> Option<String> {
+    let end = note.trim_end().len();
+    let (block, range) = Parser::new(note)
+        .into_offset_iter()
+        .find_map(|(event, range)| {
+            matches!(
+                event,
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)))
+            )
+            .then(|| (&note[range.clone()], range))
+            .filter(|(_, range)| range.end >= end)
+        })?;
+    let opener = block.lines().next()?.trim_start();
+    let mark = opener.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let width = opener.chars().take_while(|c| *c == mark).count();
+    let closed = block.lines().count() > 1
+        && block.lines().last().is_some_and(|l| {
+            let l = l.trim();
+            l.len() >= width && l.chars().all(|c| c == mark)
+        });
+    if closed {
+        return None;
+    }
+    // What stands before the fence on its line: quote markers are kept, the rest (a list
+    // item's marker) becomes the spaces that keep the closing fence inside the item.
+    let line_start = note[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = note[line_start..range.start]
+        .chars()
+        .map(|c| if c == '>' { '>' } else { ' ' })
+        .collect();
+    Some(format!("{indent}{}", mark.to_string().repeat(width)))
+}
+
+/// [`append_log`] into a note with no fence left open at its end.
+fn append_to(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
     let lines = Lines::of(note);
     let entry_lines = |style: &Style, linked: bool| entry_lines(entry, style, linked);
     match find_log(note, &lines, log_heading) {

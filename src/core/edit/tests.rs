@@ -107,6 +107,30 @@ fn several_lines_go_in_as_one_entry_under_the_item() {
 }
 
 #[test]
+fn a_code_fence_left_open_is_closed_before_the_entry() {
+    let a = log("# Ada\n```rust\nlet x = 1;\n", "call: about code");
+    assert_eq!(
+        a.text,
+        "# Ada\n```rust\nlet x = 1;\n```\n\n## Log\n\n- 2026-11-23 call: about code\n"
+    );
+    assert_eq!(a.line, 8);
+    let in_log = log("## Log\n- 2026-11-01 a\n\n~~~~\ncode", "b");
+    assert_eq!(
+        in_log.text,
+        "## Log\n- 2026-11-01 a\n- 2026-11-23 note: b\n\n~~~~\ncode\n~~~~"
+    );
+    // A closed fence, or one in the middle, is left as it is.
+    let closed = "# Ada\n```\ncode\n```\n";
+    assert!(log(closed, "c").text.starts_with(closed));
+    let item = log("- ```\n  code\n", "d");
+    assert!(
+        item.text.starts_with("- ```\n  code\n  ```\n"),
+        "{:?}",
+        item.text
+    );
+}
+
+#[test]
 fn every_line_break_of_the_text_ends_a_line_as_the_note_does() {
     // CRLF, a lone CR (old Macs; a line break to Markdown) and LF alike.
     let a = log(
