@@ -166,6 +166,13 @@ mod tests {
         one("13/01/2026 call", "13/01/2026", "2026-01-13");
         one("01/13/2026 call", "01/13/2026", "2026-01-13");
         one("5.5.2026 call", "5.5.2026", "2026-05-05");
+        // Days of two digits, named months.
+        one(
+            "22nd December 2026 call",
+            "22nd December 2026",
+            "2026-12-22",
+        );
+        one("Dec 31, 2026 call", "Dec 31, 2026", "2026-12-31");
         // Day and month either way round: both readings, December first (as written).
         assert_eq!(
             read("12/01/2026 coffee"),

@@ -402,6 +402,18 @@ fn task_dates_are_taken_out_however_they_are_spaced() {
 }
 
 #[test]
+fn a_trailing_block_id_is_no_part_of_a_tasks_text() {
+    let note = parse(
+        "Daily/2026-11-20.md",
+        "- [ ] Call\n- [ ] Call Ada ^ab-12\n- [ ] Call Bob ^\n- [ ] ^ab-12\n- [ ] Call ^a_b\n",
+        &rules(),
+    );
+    let texts: Vec<&str> = note.tasks.iter().map(|t| t.text.as_str()).collect();
+    // A task of a block id alone has no text, and is no task.
+    assert_eq!(texts, ["Call", "Call Ada", "Call Bob ^", "Call ^a_b"]);
+}
+
+#[test]
 fn dates_typed_otherwise_in_a_contacts_log_are_reported_with_the_form_to_write() {
     let note = contact("## Log\n- Dec 1, 2026 call\n### 12/01/2026 lunch\n");
     let got: Vec<_> = note

@@ -561,3 +561,44 @@ fn a_conversation_today_is_the_last_contact_not_a_plan() {
     assert_eq!(got, [("Ada", d("2026-11-25"))]);
     assert!(w.planned.is_empty());
 }
+
+#[test]
+fn a_birthday_or_milestone_is_celebrated_from_its_first_year_on() {
+    let (v, w) = week_of_files(
+        &[
+            ("People/Ada.md", "---\nbirthday: 2026-11-25\n---\n"),
+            ("People/Bob.md", "---\nbirthday: 2025-11-25\n---\n"),
+        ],
+        "2026-11-23",
+    );
+    let got: Vec<_> = w
+        .celebrations
+        .iter()
+        .map(|c| (v.contacts[c.contact].name.as_str(), c.years))
+        .collect();
+    assert_eq!(got, [("Bob", Some(1))]);
+}
+
+#[test]
+fn a_large_vault_schedules_every_contact_as_its_own() {
+    // More contacts than one chunk of the parallel pass: each is found at its own index.
+    let files: Vec<(String, String)> = (0..1100)
+        .map(|i| {
+            let day = 1 + i % 28;
+            (
+                format!("People/P{i:04}.md"),
+                format!("---\ntier: A\n---\n- 2026-09-{day:02} call\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let (v, w) = week_of_files(&refs, "2026-11-23");
+    assert_eq!(w.check_ins.len(), 1100);
+    for c in &w.check_ins {
+        let contact = &v.contacts[c.contact];
+        assert_eq!(c.last_contact, contact.interactions.last().map(|i| i.date));
+    }
+}
