@@ -25,6 +25,8 @@ fn every_input_the_fuzzers_found_a_bug_with_passes_its_check() {
         for input in fs::read_dir(&dir).expect("a target's folder reads") {
             let input = input.expect("a folder entry").path();
             let data = fs::read(&input).expect("an input reads");
+            // Shown with the panic of a check that fails: which input it was.
+            eprintln!("replaying {}", input.display());
             let started = Instant::now();
             check(&data);
             let took = started.elapsed();

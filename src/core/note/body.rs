@@ -334,11 +334,10 @@ impl<'a> BodyWalker<'a> {
     /// Reads a list item's first line: a task, or a dated entry (a contact's note) or scope
     /// (any other note).
     fn list_item(&mut self, range: &Range<usize>) -> Item {
-        // Any line break ends the first line, a lone CR too (as Markdown reads it).
         let first_line_end = self.text[range.clone()]
-            .find(['\n', '\r'])
+            .find('\n')
             .map_or(range.end, |i| range.start + i);
-        let first = &self.text[range.start..first_line_end];
+        let first = self.text[range.start..first_line_end].trim_end_matches('\r');
         // Titles and tasks are short: a pathological 5 MB line is read only so far.
         let first = prefix_bytes(first, 16 * 1024);
         let (own, checkbox) = after_list_marker(first);
