@@ -78,9 +78,17 @@ pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Append
 /// its indentation), if there is one.
 fn closing_fence(note: &str) -> Option<String> {
     let end = note.trim_end().len();
-    let (block, range) = Parser::new(note)
+    // The body only: a fence in the front-matter is a property's text.
+    let text = note.strip_prefix('\u{feff}').unwrap_or(note);
+    let body_start = (note.len() - text.len())
+        + match frontmatter::split(text) {
+            Split::Closed { body_offset, .. } => body_offset,
+            _ => 0,
+        };
+    let (block, range) = Parser::new(&note[body_start..])
         .into_offset_iter()
         .find_map(|(event, range)| {
+            let range = range.start + body_start..range.end + body_start;
             matches!(
                 event,
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)))
@@ -178,7 +186,8 @@ fn closed(task: &str, today: Date) -> Option<String> {
     closed.push_str(&task[..mark_at]);
     closed.push('x');
     let rest = &task[mark_at + 1..];
-    let body_end = rest.trim_end().len();
+    // Spaces and tabs end the line; other white space (a vertical tab) is the task's text.
+    let body_end = rest.trim_end_matches([' ', '\t']).len();
     let (body, trailing) = rest.split_at(body_end);
     let done = format!(" ✅ {}", ymd(today));
     match block_id_start(body) {

@@ -122,6 +122,11 @@ fn a_code_fence_left_open_is_closed_before_the_entry() {
     // A closed fence, or one in the middle, is left as it is.
     let closed = "# Ada\n```\ncode\n```\n";
     assert!(log(closed, "c").text.starts_with(closed));
+    let fenced_property = "---\nnote: |\n  ```\n---\n# Ada\n";
+    assert_eq!(
+        log(fenced_property, "e").text,
+        format!("{fenced_property}\n## Log\n\n- 2026-11-23 note: e\n")
+    );
     let item = log("- ```\n  code\n", "d");
     assert!(
         item.text.starts_with("- ```\n  code\n  ```\n"),
@@ -179,6 +184,15 @@ fn closing_a_task_changes_its_line_alone() {
     assert_eq!(
         close_task("1. [ ] numbered", 1, day(23)).as_deref(),
         Some("1. [x] numbered ✅ 2026-11-23")
+    );
+    // A vertical tab is text: the date goes after it.
+    assert_eq!(
+        close_task("- [ ] Call\u{b}\n", 1, day(23)).as_deref(),
+        Some(
+            "- [ ] Call\u{b} ✅ 2026-11-23\n"
+                .replacen("[ ]", "[x]", 1)
+                .as_str()
+        )
     );
     // Lists and quotes nested on one line: the innermost item's checkbox.
     assert_eq!(
