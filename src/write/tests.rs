@@ -2,6 +2,18 @@
 
 use super::*;
 
+/// Asserts that no hidden (temporary) file is left in `root`.
+#[track_caller]
+fn assert_no_hidden_files(root: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
 #[test]
 fn recognises_generated_notes() {
     assert!(is_generated(
@@ -58,13 +70,7 @@ fn writes_as(durability: Durability) {
         write_generated(root, "Sub/Folder/Due.md", note).expect("write"),
         Outcome::Written
     );
-    let leftovers: Vec<_> = std::fs::read_dir(root)
-        .expect("list")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_no_hidden_files(root);
 }
 
 #[test]
@@ -103,13 +109,7 @@ fn an_edit_changes_a_held_note_only_while_it_holds_what_was_read() {
         Held::read(root, "None.md"),
         Err(WriteError::Missing { .. })
     ));
-    let leftovers: Vec<_> = std::fs::read_dir(root)
-        .expect("list")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_no_hidden_files(root);
 }
 
 #[test]
