@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 use super::dates::{leading_date, ymd};
 use super::frontmatter::{self, Split};
-use super::note::{chunks, long_lines};
+use super::note::{chunks, first_line_summary, long_lines};
 use super::text::LineIndex;
 
 /// An interaction to add to a contact's log.
@@ -474,6 +474,18 @@ fn find_log(note: &str, lines: &Lines<'_>, log_heading: &str) -> Option<Log> {
             content_end,
         ),
     };
+    // A list entry must not become the first line of a dated heading's text: that line is
+    // the heading's entry's summary. It goes above such a heading instead.
+    let mut at_line = at_line;
+    while let Some(h) = headings[at + 1..]
+        .iter()
+        .rev()
+        .find(|h| h.line < at_line)
+        .filter(|h| dated_heads.iter().any(|(d, ..)| d.line == h.line))
+        .filter(|h| first_line_summary(&lines.all[h.line + 1..at_line].concat()).is_empty())
+    {
+        at_line = h.line;
+    }
     Some(Log {
         style,
         linked,

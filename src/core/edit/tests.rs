@@ -40,6 +40,22 @@ fn a_newest_first_log_gets_the_entry_first_in_its_style() {
 }
 
 #[test]
+fn a_list_entry_never_becomes_the_first_line_of_a_dated_heading() {
+    // The items below a dated heading are entries, and the first is also the heading's
+    // summary: the new newest entry goes above the heading rather than change it.
+    let note = "## Log\n\n### 2026-11-10 Board\n- 2026-11-01 call: b\n- 2026-10-01 call: a\n";
+    let a = log(note, "coffee: new team");
+    assert_eq!(
+        a.text,
+        "## Log\n\n- 2026-11-23 coffee: new team\n### 2026-11-10 Board\n- 2026-11-01 call: b\n- 2026-10-01 call: a\n"
+    );
+    assert_eq!(a.line, 3);
+    // With words of its own below the heading, the heading's summary is those words.
+    let worded = "## Log\n\n### 2026-11-10 Board\nMet the board.\n- 2026-11-01 call: b\n- 2026-10-01 call: a\n";
+    assert_eq!(log(worded, "coffee: new team").line, 5);
+}
+
+#[test]
 fn a_heading_log_gets_a_heading_entry_one_level_down() {
     let note = "# Bob\n\n## Log\n\n### 2026-10-01 Call\nNotes.\n\n### 2026-11-01 Lunch\nMore.\n";
     let a = append_log(

@@ -187,7 +187,7 @@ pub(super) fn percent_decode(s: &str) -> String {
 
 /// The first line of text below a heading (or after an item's first line), as plain text:
 /// list markers, quote markers and heading markers removed, at most [`SUMMARY_CHARS`].
-pub(super) fn first_line_summary(section: &str) -> String {
+pub(crate) fn first_line_summary(section: &str) -> String {
     for line in section.lines() {
         let mut t = line.trim();
         loop {

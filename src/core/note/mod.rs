@@ -19,6 +19,7 @@ mod body;
 mod inline;
 mod limits;
 
+pub(crate) use inline::first_line_summary;
 pub use inline::{SUMMARY_CHARS, TITLE_CHARS, plain_block, summary_text};
 pub use limits::MAX_LINE_BYTES;
 pub(crate) use limits::{chunks, long_lines};
