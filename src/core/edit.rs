@@ -49,6 +49,8 @@ struct Log {
     /// The line before which an entry goes: first or after the last entry, as the order
     /// says; the end of the section when it has none.
     at_line: usize,
+    /// The log heading's line.
+    heading_line: usize,
 }
 
 /// Adds `entry` to the log of `note`: the section headed `log_heading` (outside code), in
@@ -120,12 +122,21 @@ fn closing_fence(note: &str) -> Option<String> {
 /// [`append_log`] into a note with no fence left open at its end.
 fn append_to(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
     let lines = Lines::of(note);
+    let (headings, items) = structure(note);
     let entry_lines = |style: &Style, linked: bool| entry_lines(entry, style, linked);
-    match find_log(note, &lines, log_heading) {
+    match find_log((&headings, &items), &lines, log_heading) {
         Some(log) => {
             let new = entry_lines(&log.style, log.linked);
-            let spaced = matches!(log.style, Style::Heading { .. });
-            lines.insert(log.at_line, &new, spaced)
+            let (spaced, level) = match log.style {
+                Style::Heading { level, .. } => (true, Some(level)),
+                Style::List { .. } => (false, None),
+            };
+            let opens = Opens {
+                level,
+                floor: log.heading_line + 1,
+            };
+            let at = above_summaries(log.at_line, &headings, &lines, opens);
+            lines.insert(at, &new, spaced)
         }
         None => {
             let style = Style::List {
@@ -134,10 +145,54 @@ fn append_to(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
             };
             let mut new = vec![format!("## {}", log_heading.trim()), String::new()];
             new.extend(entry_lines(&style, false));
-            let mut appended = lines.insert(lines.count(), &new, true);
+            let opens = Opens {
+                level: Some(2),
+                floor: 0,
+            };
+            let at = above_summaries(lines.count(), &headings, &lines, opens);
+            let mut appended = lines.insert(at, &new, true);
             appended.line += 2; // the entry, below the new heading and its blank line
             appended
         }
+    }
+}
+
+/// What an insertion begins with, for [`above_summaries`].
+#[derive(Clone, Copy)]
+struct Opens {
+    /// The level of the heading it begins with; `None` for a list item.
+    level: Option<usize>,
+    /// The first line it may go before.
+    floor: usize,
+}
+
+/// Where to insert what `opens` describes, at `at` or above: never as the first words below
+/// a dated heading whose section holds it, for those words are that entry's summary. It
+/// goes above such a heading instead.
+fn above_summaries(mut at: usize, headings: &[Heading], lines: &Lines<'_>, opens: Opens) -> usize {
+    'up: loop {
+        // The headings whose sections hold line `at`, innermost first.
+        let mut below = usize::MAX;
+        for h in headings.iter().rev().filter(|h| h.line < at) {
+            if h.level >= below {
+                continue;
+            }
+            below = h.level;
+            if h.line < opens.floor {
+                break;
+            }
+            let holds = opens.level.is_none_or(|level| h.level < level);
+            if holds
+                && leading_date(h.text.trim()).is_some()
+                && lines.all[h.line + 1..at]
+                    .iter()
+                    .all(|l| first_line_summary(l).is_empty())
+            {
+                at = h.line;
+                continue 'up;
+            }
+        }
+        return at;
     }
 }
 
@@ -402,8 +457,11 @@ struct Item {
 }
 
 /// The log section of `note` and how an entry goes into it.
-fn find_log(note: &str, lines: &Lines<'_>, log_heading: &str) -> Option<Log> {
-    let (headings, items) = structure(note);
+fn find_log(
+    (headings, items): (&[Heading], &[Item]),
+    lines: &Lines<'_>,
+    log_heading: &str,
+) -> Option<Log> {
     let wanted = log_heading.trim();
     let at = headings
         .iter()
@@ -449,6 +507,7 @@ fn find_log(note: &str, lines: &Lines<'_>, log_heading: &str) -> Option<Log> {
             },
             linked: dated_heads[0].2,
             at_line,
+            heading_line: log.line,
         });
     }
     let newest_first = order(dated_items.iter().map(|i| i.1).collect());
@@ -474,22 +533,11 @@ fn find_log(note: &str, lines: &Lines<'_>, log_heading: &str) -> Option<Log> {
             content_end,
         ),
     };
-    // A list entry must not become the first line of a dated heading's text: that line is
-    // the heading's entry's summary. It goes above such a heading instead.
-    let mut at_line = at_line;
-    while let Some(h) = headings[at + 1..]
-        .iter()
-        .rev()
-        .find(|h| h.line < at_line)
-        .filter(|h| dated_heads.iter().any(|(d, ..)| d.line == h.line))
-        .filter(|h| first_line_summary(&lines.all[h.line + 1..at_line].concat()).is_empty())
-    {
-        at_line = h.line;
-    }
     Some(Log {
         style,
         linked,
         at_line,
+        heading_line: log.line,
     })
 }
 

@@ -56,6 +56,21 @@ fn a_list_entry_never_becomes_the_first_line_of_a_dated_heading() {
 }
 
 #[test]
+fn a_new_log_never_becomes_the_text_of_a_dated_heading() {
+    // A dated top heading with no words below it: a `## Log` after it would be its summary.
+    let note = "# Ada\n\nWorks on engines.\n\n# 2026-10-01 Lunch\n";
+    let a = log(note, "coffee: new team");
+    assert_eq!(
+        a.text,
+        "# Ada\n\nWorks on engines.\n\n## Log\n\n- 2026-11-23 coffee: new team\n\n# 2026-10-01 Lunch\n"
+    );
+    assert_eq!(a.line, 7);
+    // With words of its own, the new log goes at the end as always.
+    let worded = "# Ada\n\n# 2026-10-01 Lunch\nNotes.\n";
+    assert_eq!(log(worded, "coffee: new team").line, 8);
+}
+
+#[test]
 fn a_heading_log_gets_a_heading_entry_one_level_down() {
     let note = "# Bob\n\n## Log\n\n### 2026-10-01 Call\nNotes.\n\n### 2026-11-01 Lunch\nMore.\n";
     let a = append_log(
