@@ -42,7 +42,8 @@ pub struct Searchable {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Record {
     kith: String,
-    /// The model generation the index was brought in line with.
+    /// The model generation the index was brought in line with; 0 when some documents were
+    /// made from a newer text than the model's.
     model: u64,
     /// The commit's id, which tantivy's commit payload also names.
     commit: u64,
@@ -247,9 +248,17 @@ pub fn sync(
         .context("cannot make the index's files private")?;
     changes.docs_written += written.documents;
     phases.mark("documents and commit");
+    // Documents that are not the model's (their notes changed since it was made) leave the
+    // index out of line with it, whatever the model's generation: the next run that needs the
+    // index compares the fingerprints, even when the model has not changed meanwhile.
+    let model = if written.changed_since.is_empty() {
+        manifest.generation
+    } else {
+        0
+    };
     let record = Record {
         kith: env!("CARGO_PKG_VERSION").to_string(),
-        model: manifest.generation,
+        model,
         commit: plan.commit,
         index_files: files_of(store),
         files: plan.files,

@@ -452,12 +452,7 @@ fn keep_rewriting(root: &Path, rel: &str, versions: [&str; 2], stop: &AtomicBool
 /// the vault: each run ends normally, the healthy contacts come out exactly as alone,
 /// whatever version (or torn version) of the note it saw; once the rewriting stops, the
 /// index kept across the runs gives the last version, not a stale one.
-///
-/// Ignored by default: now and then (about one run in twenty on a busy machine) the kept
-/// index still answers from an earlier version after the rewriting stops, a race not yet
-/// understood. Run it with `cargo test --test it hostile_fs::a_note_rewritten -- --ignored`.
 #[test]
-#[ignore = "a known race leaves the kept index stale now and then: run with -- --ignored"]
 fn a_note_rewritten_while_it_is_read() {
     let v = TestVault::new();
     let root = v.root();

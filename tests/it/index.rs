@@ -328,6 +328,34 @@ fn the_index_follows_edits_deletes_and_renames_without_kith_index() {
     assert_eq!(search(&v, &["incompleteness"])["total"], 0);
 }
 
+/// A note that changed between the model's read and the index's (here: a rewrite that kept
+/// its size and time, as a save within one clock tick does) gets documents that are not the
+/// model's. Those are written again by a later run, even when the note then returns to the
+/// model's text and only its time moved.
+#[test]
+fn documents_made_from_a_newer_text_are_written_again() {
+    let v = vault();
+    let note = "People/Racer.md";
+    let first = "---\ntier: A\n---\n## Log\n- 2026-09-02 call: alpha\n";
+    let second = first.replace("alpha", "gamma");
+    v.file(note, first);
+    v.due(); // the model (not the index) reads the first text
+    let modified = std::fs::metadata(v.path(note)).unwrap().modified().unwrap();
+    v.file(note, &second);
+    let file = std::fs::File::options()
+        .write(true)
+        .open(v.path(note))
+        .unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    // The model is the first text; the index is made from the second, found on disk.
+    assert_eq!(search(&v, &["gamma"])["total"], 1);
+    // The first text back, at a new time: the model is unchanged, and so must the index be.
+    v.file(note, first);
+    assert_eq!(search(&v, &["alpha"])["total"], 1);
+    assert_eq!(search(&v, &["gamma"])["total"], 0);
+}
+
 #[test]
 fn kith_index_prints_what_changed() {
     let v = vault();
