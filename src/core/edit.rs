@@ -56,29 +56,39 @@ struct Log {
 /// Adds `entry` to the log of `note`: the section headed `log_heading` (outside code), in
 /// the note's own style and order, or a new `## Log` section at the end.
 pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
-    // A code fence left open runs to the note's end and would take the entry in: it is
-    // closed first, which shows the note as before (an open fence ends where the note does).
+    let lines = Lines::of(note);
+    let insertion = Insertion::into(note, &lines, log_heading, entry);
+    // A code fence left open runs to the note's end and would take in an entry below it: it
+    // is closed first, which shows the note as before (an open fence ends where the note
+    // does).
     match closing_fence(note) {
-        Some(fence) => {
-            let eol = Lines::of(note).eol;
+        Some(fence) if insertion.at > fence.line => {
             let terminated = note.ends_with('\n');
             let mut closed = note.to_string();
             if !terminated {
-                closed.push_str(eol);
+                closed.push_str(lines.eol);
             }
-            closed.push_str(&fence);
+            closed.push_str(&fence.text);
             if terminated {
-                closed.push_str(eol);
+                closed.push_str(lines.eol);
             }
-            append_to(&closed, log_heading, entry)
+            let lines = Lines::of(&closed);
+            Insertion::into(&closed, &lines, log_heading, entry).apply(&lines)
         }
-        None => append_to(note, log_heading, entry),
+        _ => insertion.apply(&lines),
     }
 }
 
-/// The line that closes a fenced code block left open at the end of `note` (its fence, at
-/// its indentation), if there is one.
-fn closing_fence(note: &str) -> Option<String> {
+/// A fenced code block left open: the line that would close it, and its first line
+/// (0-based).
+struct OpenFence {
+    text: String,
+    line: usize,
+}
+
+/// The fenced code block left open at the end of `note`, if there is one, and the line that
+/// closes it (its fence, at its indentation).
+fn closing_fence(note: &str) -> Option<OpenFence> {
     let end = note.trim_end().len();
     // The body only: a fence in the front-matter is a property's text.
     let text = note.strip_prefix('\u{feff}').unwrap_or(note);
@@ -116,44 +126,68 @@ fn closing_fence(note: &str) -> Option<String> {
         .chars()
         .map(|c| if c == '>' { '>' } else { ' ' })
         .collect();
-    Some(format!("{indent}{}", mark.to_string().repeat(width)))
+    Some(OpenFence {
+        text: format!("{indent}{}", mark.to_string().repeat(width)),
+        line: note[..line_start].matches('\n').count(),
+    })
 }
 
-/// [`append_log`] into a note with no fence left open at its end.
-fn append_to(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
-    let lines = Lines::of(note);
-    let (headings, items) = structure(note);
-    let entry_lines = |style: &Style, linked: bool| entry_lines(entry, style, linked);
-    match find_log((&headings, &items), &lines, log_heading) {
-        Some(log) => {
-            let new = entry_lines(&log.style, log.linked);
-            let (spaced, level) = match log.style {
-                Style::Heading { level, .. } => (true, Some(level)),
-                Style::List { .. } => (false, None),
-            };
-            let opens = Opens {
-                level,
-                floor: log.heading_line + 1,
-            };
-            let at = above_summaries(log.at_line, &headings, &lines, opens);
-            lines.insert(at, &new, spaced)
+/// Where and what [`append_log`] inserts.
+struct Insertion {
+    /// The line index (0-based) before which the lines go.
+    at: usize,
+    new: Vec<String>,
+    /// Set off by blank lines from what stands around.
+    spaced: bool,
+    /// The entry's first line, counted from the first inserted line.
+    entry: usize,
+}
+
+impl Insertion {
+    fn into(note: &str, lines: &Lines<'_>, log_heading: &str, entry: &NewEntry<'_>) -> Self {
+        let (headings, items) = structure(note);
+        match find_log((&headings, &items), lines, log_heading) {
+            Some(log) => {
+                let (spaced, level) = match log.style {
+                    Style::Heading { level, .. } => (true, Some(level)),
+                    Style::List { .. } => (false, None),
+                };
+                let opens = Opens {
+                    level,
+                    floor: log.heading_line + 1,
+                };
+                Insertion {
+                    at: above_summaries(log.at_line, &headings, lines, opens),
+                    new: entry_lines(entry, &log.style, log.linked),
+                    spaced,
+                    entry: 0,
+                }
+            }
+            None => {
+                let style = Style::List {
+                    marker: '-',
+                    indent: String::new(),
+                };
+                let mut new = vec![format!("## {}", log_heading.trim()), String::new()];
+                new.extend(entry_lines(entry, &style, false));
+                let opens = Opens {
+                    level: Some(2),
+                    floor: 0,
+                };
+                Insertion {
+                    at: above_summaries(lines.count(), &headings, lines, opens),
+                    new,
+                    spaced: true,
+                    entry: 2, // below the new heading and its blank line
+                }
+            }
         }
-        None => {
-            let style = Style::List {
-                marker: '-',
-                indent: String::new(),
-            };
-            let mut new = vec![format!("## {}", log_heading.trim()), String::new()];
-            new.extend(entry_lines(&style, false));
-            let opens = Opens {
-                level: Some(2),
-                floor: 0,
-            };
-            let at = above_summaries(lines.count(), &headings, &lines, opens);
-            let mut appended = lines.insert(at, &new, true);
-            appended.line += 2; // the entry, below the new heading and its blank line
-            appended
-        }
+    }
+
+    fn apply(&self, lines: &Lines<'_>) -> Appended {
+        let mut appended = lines.insert(self.at, &self.new, self.spaced);
+        appended.line += self.entry;
+        appended
     }
 }
 

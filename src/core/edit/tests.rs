@@ -145,10 +145,16 @@ fn a_code_fence_left_open_is_closed_before_the_entry() {
         "# Ada\n```rust\nlet x = 1;\n```\n\n## Log\n\n- 2026-11-23 call: about code\n"
     );
     assert_eq!(a.line, 8);
-    let in_log = log("## Log\n- 2026-11-01 a\n\n~~~~\ncode", "b");
+    let in_log = log("## Log\n- 2026-11-01 a\n- 2026-11-02 b\n\n~~~~\ncode", "c");
     assert_eq!(
         in_log.text,
-        "## Log\n- 2026-11-01 a\n- 2026-11-23 note: b\n\n~~~~\ncode\n~~~~"
+        "## Log\n- 2026-11-01 a\n- 2026-11-02 b\n- 2026-11-23 note: c\n\n~~~~\ncode"
+    );
+    // Open below the log's entries, it is left open: the entry is not in it.
+    let newest_first = log("## Log\n- 2026-11-02 b\n- 2026-11-01 a\n\n~~~~\ncode", "c");
+    assert_eq!(
+        newest_first.text,
+        "## Log\n- 2026-11-23 note: c\n- 2026-11-02 b\n- 2026-11-01 a\n\n~~~~\ncode"
     );
     // A closed fence, or one in the middle, is left as it is.
     let closed = "# Ada\n```\ncode\n```\n";
