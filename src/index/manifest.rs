@@ -41,13 +41,26 @@ pub enum FileKind {
     Unreadable,
 }
 
+/// The modification time recorded for a note read within [`RACY_FINE`] of its last write: no
+/// file has it, so the next update reads the note again. File systems keep times coarsely
+/// (a clock tick on Linux, two seconds on FAT): a second save within one such step, of the
+/// same size, would otherwise look like no change at all.
+pub const UNSURE: i128 = i128::MIN;
+
+/// How soon after a write a note's time is not trusted to tell a later write apart: a few
+/// clock ticks where times have nanoseconds, more than FAT's two seconds where they have
+/// whole seconds only.
+pub const RACY_FINE: std::time::Duration = std::time::Duration::from_millis(50);
+pub const RACY_COARSE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// One file as it was when last read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileState {
     /// Relative to the root, with `/`.
     pub rel: String,
     pub size: u64,
-    /// Modification time in nanoseconds since the epoch.
+    /// Modification time in nanoseconds since the epoch; [`UNSURE`] for a note read so soon
+    /// after it was written that a later write could still carry the same time.
     pub mtime: i128,
     /// xxh3 of the content.
     pub hash: u64,

@@ -4,8 +4,9 @@
 //! ([`super::build`]).
 
 use std::collections::{HashMap, HashSet};
+use std::time::SystemTime;
 
-use super::manifest::{FileKind, FileState, Manifest};
+use super::manifest::{FileKind, FileState, Manifest, RACY_COARSE, RACY_FINE, UNSURE};
 use super::state::StateError;
 use super::store::Store;
 use super::walk::{Stat, Walk};
@@ -157,6 +158,9 @@ impl Read {
             problem: None,
             text: None,
         };
+        if racy(stat.mtime, SystemTime::now()) {
+            read.state.mtime = UNSURE;
+        }
         let text = match vault::read_note(&stat.file) {
             Ok(t) => t,
             Err(p) => {
@@ -197,6 +201,21 @@ impl Read {
     }
 }
 
+/// Whether a note last written at `mtime` (nanoseconds since the epoch) and read at `now` may
+/// be written again with the same time. A time of whole seconds is taken to come from a file
+/// system that keeps no finer ones.
+fn racy(mtime: i128, now: SystemTime) -> bool {
+    let now = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128);
+    let window = if mtime % 1_000_000_000 == 0 {
+        RACY_COARSE
+    } else {
+        RACY_FINE
+    };
+    mtime > now - window.as_nanos() as i128
+}
+
 /// How many changed notes [`Changes::named`] names.
 const NAMED: usize = 3;
 
@@ -218,7 +237,9 @@ pub fn tally(old: &Manifest, reads: &[Read], removed: &[&FileState]) -> Changes 
             }
             None => changes.added += 1,
             Some(o) if r.same_as(o) => {
-                if o.size != r.state.size || o.mtime != r.state.mtime {
+                // Read again only because its time was unsure: no one touched it.
+                let unsure = o.mtime == UNSURE || r.state.mtime == UNSURE;
+                if !unsure && (o.size != r.state.size || o.mtime != r.state.mtime) {
                     changes.touched += 1;
                 }
                 continue;
@@ -273,4 +294,25 @@ pub fn save(
     store.write_model(vault, generation)?;
     store.write_manifest(&manifest)?;
     Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_note_written_moments_before_its_read_is_racy() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let at = |millis: u64| Duration::from_millis(millis).as_nanos() as i128;
+        // Times with nanoseconds: a few clock ticks.
+        assert!(racy(at(999_999_999) + 1, now));
+        assert!(racy(at(999_999_960) + 1, now));
+        assert!(!racy(at(999_999_900) + 1, now));
+        // Whole seconds (FAT keeps two): seconds.
+        assert!(racy(at(999_998_000), now));
+        assert!(!racy(at(999_990_000), now));
+        // A time in the future (another machine's clock) is not trusted either.
+        assert!(racy(at(1_000_100_000), now));
+    }
 }

@@ -155,6 +155,35 @@ impl TestVault {
         self
     }
 
+    /// Moves the times of the files written in the last minute an hour back, as if the vault
+    /// had rested since: kith reads a note written moments before again on its next run (its
+    /// time cannot yet tell a later save apart), which tests that count reads must not see.
+    pub fn settle(&self) -> &Self {
+        let now = std::time::SystemTime::now();
+        let recent = now - std::time::Duration::from_secs(60);
+        let mut folders = vec![self.root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("read a folder").flatten() {
+                let path = entry.path();
+                let meta = entry.metadata().expect("a file's metadata");
+                if meta.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                let modified = meta.modified().expect("a file's time");
+                if modified > recent {
+                    let file = std::fs::File::options()
+                        .write(true)
+                        .open(&path)
+                        .expect("open a file");
+                    file.set_modified(modified - std::time::Duration::from_secs(3600))
+                        .expect("set a file's time");
+                }
+            }
+        }
+        self
+    }
+
     pub fn dir(&self, rel: &str) -> &Self {
         std::fs::create_dir_all(self.root.join(rel)).expect("create a folder");
         self
