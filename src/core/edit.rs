@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 use super::dates::{leading_date, ymd};
 use super::frontmatter::{self, Split};
-use super::note::{chunks, first_line_summary, long_lines};
+use super::note::{chunks, first_line_summary, open_comment, visible};
 use super::text::LineIndex;
 
 /// An interaction to add to a contact's log.
@@ -56,48 +56,63 @@ struct Log {
 /// Adds `entry` to the log of `note`: the section headed `log_heading` (outside code), in
 /// the note's own style and order, or a new `## Log` section at the end.
 pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
-    let lines = Lines::of(note);
-    let insertion = Insertion::into(note, &lines, log_heading, entry);
-    // A code fence left open runs to the note's end and would take in an entry below it: it
-    // is closed first, which shows the note as before (an open fence ends where the note
-    // does).
-    match closing_fence(note) {
-        Some(fence) if insertion.at > fence.line => {
-            let terminated = note.ends_with('\n');
-            let mut closed = note.to_string();
-            if !terminated {
-                closed.push_str(lines.eol);
+    // A comment or a code fence left open runs to the note's end and would take in an entry
+    // below it: each is closed first (a comment, then a fence opened before it), which shows
+    // the note as before, since an open one ends where the note does.
+    let mut note = std::borrow::Cow::Borrowed(note);
+    for _ in 0..2 {
+        let lines = Lines::of(&note);
+        let insertion = Insertion::into(&note, &lines, log_heading, entry);
+        match left_open(&note) {
+            Some(open) if insertion.at > open.line => {
+                let mut closed = note.to_string();
+                if !closed.ends_with('\n') {
+                    closed.push_str(lines.eol);
+                }
+                closed.push_str(&open.closing);
+                if note.ends_with('\n') {
+                    closed.push_str(lines.eol);
+                }
+                note = std::borrow::Cow::Owned(closed);
             }
-            closed.push_str(&fence.text);
-            if terminated {
-                closed.push_str(lines.eol);
-            }
-            let lines = Lines::of(&closed);
-            Insertion::into(&closed, &lines, log_heading, entry).apply(&lines)
+            _ => return insertion.apply(&lines),
         }
-        _ => insertion.apply(&lines),
     }
+    let lines = Lines::of(&note);
+    Insertion::into(&note, &lines, log_heading, entry).apply(&lines)
 }
 
-/// A fenced code block left open: the line that would close it, and its first line
-/// (0-based).
-struct OpenFence {
-    text: String,
+/// A comment or fenced code block left open at the end of a note: the line that would close
+/// it, and the line (0-based) where it begins.
+struct LeftOpen {
+    closing: String,
     line: usize,
 }
 
-/// The fenced code block left open at the end of `note`, if there is one, and the line that
-/// closes it (its fence, at its indentation).
-fn closing_fence(note: &str) -> Option<OpenFence> {
-    let end = note.trim_end().len();
-    // The body only: a fence in the front-matter is a property's text.
+/// What is left open at the end of `note`: a comment, else a code fence.
+fn left_open(note: &str) -> Option<LeftOpen> {
     let text = note.strip_prefix('\u{feff}').unwrap_or(note);
     let body_start = (note.len() - text.len())
         + match frontmatter::split(text) {
             Split::Closed { body_offset, .. } => body_offset,
             _ => 0,
         };
-    let (block, range) = Parser::new(&note[body_start..])
+    let line_of = |offset: usize| note[..offset].matches('\n').count();
+    if let Some(at) = open_comment(&note[body_start..]) {
+        return Some(LeftOpen {
+            closing: "%%".to_string(),
+            line: line_of(body_start + at),
+        });
+    }
+    closing_fence(note, body_start)
+}
+
+/// The fenced code block left open at the end of `note`, if there is one, and the line that
+/// closes it (its fence, at its indentation).
+fn closing_fence(note: &str, body_start: usize) -> Option<LeftOpen> {
+    let end = note.trim_end().len();
+    let body = visible(&note[body_start..]);
+    let (block, range) = Parser::new(&body)
         .into_offset_iter()
         .find_map(|(event, range)| {
             let range = range.start + body_start..range.end + body_start;
@@ -126,8 +141,8 @@ fn closing_fence(note: &str) -> Option<OpenFence> {
         .chars()
         .map(|c| if c == '>' { '>' } else { ' ' })
         .collect();
-    Some(OpenFence {
-        text: format!("{indent}{}", mark.to_string().repeat(width)),
+    Some(LeftOpen {
+        closing: format!("{indent}{}", mark.to_string().repeat(width)),
         line: note[..line_start].matches('\n').count(),
     })
 }
@@ -441,7 +456,7 @@ fn entry_lines(entry: &NewEntry<'_>, style: &Style, linked: bool) -> Vec<String>
             _ => ("note", first),
         },
     };
-    match style {
+    let mut out = match style {
         Style::List { marker, indent } => {
             let mut head = format!("{indent}{marker} {date} {title}");
             if !said.is_empty() {
@@ -470,7 +485,15 @@ fn entry_lines(entry: &NewEntry<'_>, style: &Style, linked: bool) -> Vec<String>
             out.extend(rest.iter().map(|l| l.trim_end().to_string()));
             out
         }
+    };
+    // A `%%` in the text opens an Obsidian comment; one left open would hide the rest of
+    // the note, so it is closed at the end of the entry.
+    if open_comment(&out.join("\n")).is_some()
+        && let Some(last) = out.last_mut()
+    {
+        last.push_str("%%");
     }
+    out
 }
 
 /// A heading of the body: its level, text and the lines it spans.
@@ -584,13 +607,9 @@ fn structure(note: &str) -> (Vec<Heading>, Vec<Item>) {
         Split::Closed { body_offset, .. } => body_offset,
         _ => 0,
     };
-    // Lines too long to be prose are read as blank, as the note's reader does: parsing
-    // them would cost many times their size.
-    let mut body = std::borrow::Cow::Borrowed(&text[body_start..]);
-    for long in long_lines(&text[body_start..]) {
-        body.to_mut()
-            .replace_range(long.clone(), &" ".repeat(long.end - long.start));
-    }
+    // As the note's reader does: what is in a comment is no heading or item, and lines too
+    // long to be prose are blank (parsing them would cost many times their size).
+    let body = visible(&text[body_start..]);
     let body = body.as_ref();
     let base = bom + body_start;
     let index = LineIndex::new(note);

@@ -173,6 +173,32 @@ fn a_code_fence_left_open_is_closed_before_the_entry() {
 }
 
 #[test]
+fn obsidian_comments_neither_hold_nor_swallow_the_entry() {
+    // Entries inside a comment are hidden: the new one goes after the last one shown.
+    let hidden = "## Log\n- 2026-11-01 a\n%%\n- 2026-11-02 hidden\n%%\n";
+    assert_eq!(
+        log(hidden, "b").text,
+        "## Log\n- 2026-11-01 a\n- 2026-11-23 note: b\n%%\n- 2026-11-02 hidden\n%%\n"
+    );
+    // A comment left open at the end is closed before an entry goes below it...
+    assert_eq!(
+        log("# Ada\n%% draft", "c").text,
+        "# Ada\n%% draft\n%%\n\n## Log\n\n- 2026-11-23 note: c"
+    );
+    // ... and left as it is when the entry goes above it.
+    let above = "## Log\n- 2026-11-01 a\n\n%% draft\n";
+    assert_eq!(
+        log(above, "d").text,
+        "## Log\n- 2026-11-01 a\n- 2026-11-23 note: d\n\n%% draft\n"
+    );
+    // A `%%` the text opens is closed at the end of the entry.
+    assert_eq!(
+        log("## Log\n", "call: done %% the rest").text,
+        "## Log\n- 2026-11-23 call: done %% the rest%%\n"
+    );
+}
+
+#[test]
 fn every_line_break_of_the_text_ends_a_line_as_the_note_does() {
     // CRLF, a lone CR (old Macs; a line break to Markdown) and LF alike.
     let a = log(

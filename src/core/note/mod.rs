@@ -22,7 +22,8 @@ mod limits;
 pub(crate) use inline::first_line_summary;
 pub use inline::{SUMMARY_CHARS, TITLE_CHARS, plain_block, summary_text};
 pub use limits::MAX_LINE_BYTES;
-pub(crate) use limits::{chunks, long_lines};
+pub(crate) use limits::chunks;
+use limits::long_lines;
 
 use body::BodyWalker;
 pub(crate) use body::link_target;
@@ -533,6 +534,24 @@ fn comment_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         last_end = close;
         Some(open..close)
     })
+}
+
+/// `body` as the reader sees it: Obsidian comments and lines too long to be prose blanked to
+/// spaces of the same length, so that offsets hold.
+pub(crate) fn visible(body: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = merge_ranges(comment_ranges(body).chain(long_lines(body)).collect());
+    if hidden.is_empty() {
+        std::borrow::Cow::Borrowed(body)
+    } else {
+        std::borrow::Cow::Owned(blank_ranges(body, &hidden, 0))
+    }
+}
+
+/// Where a comment left open at the end of `text` (a `%%` no other closes) begins, if one is.
+pub(crate) fn open_comment(text: &str) -> Option<usize> {
+    let last = comment_ranges(text).last()?;
+    let closed = last.len() >= 4 && text[..last.end].ends_with("%%");
+    (!closed).then_some(last.start)
 }
 
 /// Sorted ranges with overlaps merged.
