@@ -62,7 +62,7 @@ pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Append
     let mut note = std::borrow::Cow::Borrowed(note);
     for _ in 0..2 {
         let lines = Lines::of(&note);
-        let insertion = Insertion::into(&note, &lines, log_heading, entry);
+        let insertion = Insertion::find(&note, &lines, log_heading, entry);
         match left_open(&note) {
             Some(open) if insertion.at > open.line => {
                 let mut closed = note.to_string();
@@ -79,7 +79,7 @@ pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Append
         }
     }
     let lines = Lines::of(&note);
-    Insertion::into(&note, &lines, log_heading, entry).apply(&lines)
+    Insertion::find(&note, &lines, log_heading, entry).apply(&lines)
 }
 
 /// A comment or fenced code block left open at the end of a note: the line that would close
@@ -159,7 +159,7 @@ struct Insertion {
 }
 
 impl Insertion {
-    fn into(note: &str, lines: &Lines<'_>, log_heading: &str, entry: &NewEntry<'_>) -> Self {
+    fn find(note: &str, lines: &Lines<'_>, log_heading: &str, entry: &NewEntry<'_>) -> Self {
         let (headings, items) = structure(note);
         match find_log((&headings, &items), lines, log_heading) {
             Some(log) => {
