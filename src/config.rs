@@ -496,14 +496,21 @@ pub struct RawExportFile {
 fn read_log_heading(at: &At<'_>, heading: Spanned<String>) -> Result<String, UsageError> {
     let span = heading.span();
     let text = heading.into_inner();
-    if text.trim().is_empty() || text.chars().any(char::is_control) {
-        return Err(at.error(
-            Some(span),
-            "log_heading",
-            "must be one line of text, such as \"Log\"",
-        ));
+    if let Some(fault) = log_heading_fault(&text) {
+        return Err(at.error(Some(span), "log_heading", fault));
     }
     Ok(text.trim().to_string())
+}
+
+/// Why `text` cannot be the log heading, if it cannot.
+pub(crate) fn log_heading_fault(text: &str) -> Option<&'static str> {
+    if text.trim().is_empty() || text.chars().any(char::is_control) {
+        Some("must be one line of text, such as \"Log\"")
+    } else if text.contains("%%") {
+        Some("must not hold `%%`, which opens a comment in Obsidian that would hide the log")
+    } else {
+        None
+    }
 }
 
 /// Reads `[export]`: a calendar path that names an `.ics` file other than the due note
@@ -786,6 +793,8 @@ mod tests {
                 "{e}"
             );
         }
+        let e = parse("log_heading = \"Log %% hidden\"\n").expect_err("a comment");
+        assert!(e.contains("must not hold `%%`"), "{e}");
         let c = parse("log_heading = \" Conversations \"\n").expect("valid");
         assert_eq!(c.log_heading, "Conversations");
     }

@@ -49,13 +49,12 @@ pub fn check_log_append(data: &[u8]) {
     let title = input.text();
     let text = input.text();
     let note = input.text();
-    // The heading as kith.toml gives it: one line of text, trimmed.
-    let heading =
-        if flags & 2 == 0 || heading.trim().is_empty() || heading.chars().any(char::is_control) {
-            "Log"
-        } else {
-            heading.trim()
-        };
+    // The heading as kith.toml gives it, when it takes it.
+    let heading = if flags & 2 == 0 || crate::config::log_heading_fault(&heading).is_some() {
+        "Log"
+    } else {
+        heading.trim()
+    };
     let entry = NewEntry {
         date,
         title: (flags & 1 != 0).then_some(title.as_str()),
