@@ -82,14 +82,16 @@ pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Append
     Insertion::find(&note, &lines, log_heading, entry).apply(&lines)
 }
 
-/// A comment or fenced code block left open at the end of a note: the line that would close
-/// it, and the line (0-based) where it begins.
+/// A comment, fenced code block or HTML block left open at the end of a text: what would
+/// close it, and the line (0-based) where it begins.
 struct LeftOpen {
     closing: String,
     line: usize,
+    /// A comment's `%%` may end any line; the others need a line of their own.
+    own_line: bool,
 }
 
-/// What is left open at the end of `note`: a comment, else a code fence.
+/// What is left open at the end of `note`: a comment, else a code fence or HTML block.
 fn left_open(note: &str) -> Option<LeftOpen> {
     let text = note.strip_prefix('\u{feff}').unwrap_or(note);
     let body_start = (note.len() - text.len())
@@ -102,14 +104,15 @@ fn left_open(note: &str) -> Option<LeftOpen> {
         return Some(LeftOpen {
             closing: "%%".to_string(),
             line: line_of(body_start + at),
+            own_line: false,
         });
     }
-    closing_fence(note, body_start)
+    open_block(note, body_start)
 }
 
-/// The fenced code block left open at the end of `note`, if there is one, and the line that
-/// closes it (its fence, at its indentation).
-fn closing_fence(note: &str, body_start: usize) -> Option<LeftOpen> {
+/// The fenced code block or HTML block left open at the end of `note`, if there is one, and
+/// the line that closes it (at the block's indentation).
+fn open_block(note: &str, body_start: usize) -> Option<LeftOpen> {
     let end = note.trim_end().len();
     let body = visible(&note[body_start..]);
     let (block, range) = Parser::new(&body)
@@ -118,11 +121,28 @@ fn closing_fence(note: &str, body_start: usize) -> Option<LeftOpen> {
             let range = range.start + body_start..range.end + body_start;
             matches!(
                 event,
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)))
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)) | Tag::HtmlBlock)
             )
             .then(|| (&note[range.clone()], range))
             .filter(|(_, range)| range.end >= end)
         })?;
+    let closing = fence_closing(block).or_else(|| html_closing(block))?;
+    // What stands before the block on its line: quote markers are kept, the rest (a list
+    // item's marker) becomes the spaces that keep the closing line inside the item.
+    let line_start = note[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = note[line_start..range.start]
+        .chars()
+        .map(|c| if c == '>' { '>' } else { ' ' })
+        .collect();
+    Some(LeftOpen {
+        closing: format!("{indent}{closing}"),
+        line: note[..line_start].matches('\n').count(),
+        own_line: true,
+    })
+}
+
+/// The fence that closes the fenced code `block`, when nothing closes it yet.
+fn fence_closing(block: &str) -> Option<String> {
     let opener = block.lines().next()?.trim_start();
     let mark = opener.chars().next().filter(|c| matches!(c, '`' | '~'))?;
     let width = opener.chars().take_while(|c| *c == mark).count();
@@ -131,19 +151,35 @@ fn closing_fence(note: &str, body_start: usize) -> Option<LeftOpen> {
             let l = l.trim();
             l.len() >= width && l.chars().all(|c| c == mark)
         });
-    if closed {
+    (!closed).then(|| mark.to_string().repeat(width))
+}
+
+/// What ends the HTML `block` (CommonMark's kinds that run until a marker, not a blank
+/// line), when it has not come yet.
+fn html_closing(block: &str) -> Option<String> {
+    let lower = block.trim_start().to_ascii_lowercase();
+    let raw_text = ["<script", "<pre", "<style", "<textarea"];
+    let (opener, ends): (&str, &[&str]) =
+        if let Some(tag) = raw_text.iter().find(|t| lower.starts_with(*t)) {
+            (tag, &["</script>", "</pre>", "</style>", "</textarea>"])
+        } else if lower.starts_with("<!--") {
+            ("<!--", &["-->"])
+        } else if lower.starts_with("<?") {
+            ("<?", &["?>"])
+        } else if lower.starts_with("<![cdata[") {
+            ("<![cdata[", &["]]>"])
+        } else if lower.starts_with("<!") {
+            ("<!", &[">"])
+        } else {
+            return None;
+        };
+    if ends.iter().any(|end| lower[opener.len()..].contains(end)) {
         return None;
     }
-    // What stands before the fence on its line: quote markers are kept, the rest (a list
-    // item's marker) becomes the spaces that keep the closing fence inside the item.
-    let line_start = note[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let indent: String = note[line_start..range.start]
-        .chars()
-        .map(|c| if c == '>' { '>' } else { ' ' })
-        .collect();
-    Some(LeftOpen {
-        closing: format!("{indent}{}", mark.to_string().repeat(width)),
-        line: note[..line_start].matches('\n').count(),
+    // A raw-text block is closed by the tag it opened with.
+    Some(match ends {
+        [end] => end.to_string(),
+        _ => format!("</{}>", &opener[1..]),
     })
 }
 
@@ -486,12 +522,16 @@ fn entry_lines(entry: &NewEntry<'_>, style: &Style, linked: bool) -> Vec<String>
             out
         }
     };
-    // A `%%` in the text opens an Obsidian comment; one left open would hide the rest of
-    // the note, so it is closed at the end of the entry.
-    if open_comment(&out.join("\n")).is_some()
-        && let Some(last) = out.last_mut()
-    {
-        last.push_str("%%");
+    // Text that opens an Obsidian comment (`%%`), a code fence or an HTML block and leaves it
+    // open would take in the rest of the note: it is closed at the end of the entry.
+    for _ in 0..2 {
+        let Some(open) = left_open(&out.join("\n")) else {
+            break;
+        };
+        match out.last_mut() {
+            Some(last) if !open.own_line => last.push_str(&open.closing),
+            _ => out.push(open.closing),
+        }
     }
     out
 }

@@ -199,6 +199,43 @@ fn obsidian_comments_neither_hold_nor_swallow_the_entry() {
 }
 
 #[test]
+fn a_code_block_or_html_the_text_leaves_open_is_closed_in_the_entry() {
+    let note = "## Log\n\n### 2026-11-02 Lunch\nMore.\n\n### 2026-11-01 Call\nNotes.\n";
+    let fenced = log(note, "call: the plan\n```rust\nlet x = 1;");
+    assert_eq!(
+        fenced.text,
+        "## Log\n\n### 2026-11-23 call\nthe plan\n```rust\nlet x = 1;\n```\n\n### 2026-11-02 Lunch\nMore.\n\n### 2026-11-01 Call\nNotes.\n"
+    );
+    let listed = log("## Log\n", "call: the plan\n<!-- draft");
+    assert_eq!(
+        listed.text,
+        "## Log\n- 2026-11-23 call: the plan\n  <!-- draft\n  -->\n"
+    );
+    let pre = log("## Log\n", "call: the plan\n<PRE>\nx");
+    assert!(
+        pre.text.ends_with("  <PRE>\n  x\n  </pre>\n"),
+        "{:?}",
+        pre.text
+    );
+}
+
+#[test]
+fn html_left_open_at_the_end_is_closed_before_the_entry() {
+    assert_eq!(
+        log("# Ada\n\n<!-- notes", "c").text,
+        "# Ada\n\n<!-- notes\n-->\n\n## Log\n\n- 2026-11-23 note: c"
+    );
+    // Closed, or of a kind a blank line ends: left as it is.
+    let closed = "# Ada\n\n<!-- notes -->\n";
+    assert!(log(closed, "c").text.starts_with(closed));
+    let div = "# Ada\n\n<div>\n";
+    assert_eq!(
+        log(div, "c").text,
+        format!("{div}\n## Log\n\n- 2026-11-23 note: c\n")
+    );
+}
+
+#[test]
 fn every_line_break_of_the_text_ends_a_line_as_the_note_does() {
     // CRLF, a lone CR (old Macs; a line break to Markdown) and LF alike.
     let a = log(
