@@ -162,6 +162,21 @@ fn tasks_and_due_dates() {
 }
 
 #[test]
+fn a_long_promise_keeps_its_due_date() {
+    // A promise written at length (a pasted paragraph) still falls due; only a line beyond
+    // reason (16 KiB) is read so far.
+    let long = format!(
+        "- [ ] Send [[Ada]] {} 📅 2026-11-24\n",
+        "the notes ".repeat(400)
+    );
+    let note = parse("Daily/2026-11-20.md", &long, &rules());
+    assert_eq!(note.tasks[0].due.map(ymd).as_deref(), Some("2026-11-24"));
+    let beyond = format!("- [ ] Send {} 📅 2026-11-24\n", "x".repeat(17 * 1024));
+    let note = parse("Daily/2026-11-20.md", &beyond, &rules());
+    assert_eq!(note.tasks[0].due, None);
+}
+
+#[test]
 fn a_date_emoji_without_a_date_is_text() {
     let note = parse(
         "Daily/2026-11-20.md",
