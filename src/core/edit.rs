@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 use super::dates::{leading_date, ymd};
 use super::frontmatter::{self, Split};
-use super::note::{chunks, first_line_summary, open_comment, visible};
+use super::note::{chunks, first_line_summary, in_comment, open_comment, visible};
 use super::text::LineIndex;
 
 /// An interaction to add to a contact's log.
@@ -56,14 +56,14 @@ struct Log {
 /// Adds `entry` to the log of `note`: the section headed `log_heading` (outside code), in
 /// the note's own style and order, or a new `## Log` section at the end.
 pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
-    // A comment or a code fence left open runs to the note's end and would take in an entry
-    // below it: each is closed first (a comment, then a fence opened before it), which shows
-    // the note as before, since an open one ends where the note does.
+    // A code fence or HTML block left open runs to the note's end and would take in an entry
+    // below it: it is closed first, which shows the note as before (an open one ends where
+    // the note does).
     let mut note = std::borrow::Cow::Borrowed(note);
     for _ in 0..2 {
         let lines = Lines::of(&note);
         let insertion = Insertion::find(&note, &lines, log_heading, entry);
-        match left_open(&note) {
+        match open_block(&note, body_start(&note)) {
             Some(open) if insertion.at > open.line => {
                 let mut closed = note.to_string();
                 if !closed.ends_with('\n') {
@@ -75,11 +75,22 @@ pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Append
                 }
                 note = std::borrow::Cow::Owned(closed);
             }
-            _ => return insertion.apply(&lines),
+            _ => return insertion.out_of_comments(&note, &lines).apply(&lines),
         }
     }
     let lines = Lines::of(&note);
-    Insertion::find(&note, &lines, log_heading, entry).apply(&lines)
+    let insertion = Insertion::find(&note, &lines, log_heading, entry);
+    insertion.out_of_comments(&note, &lines).apply(&lines)
+}
+
+/// Where the body of `note` begins: after its byte-order mark and front-matter.
+fn body_start(note: &str) -> usize {
+    let text = note.strip_prefix('\u{feff}').unwrap_or(note);
+    (note.len() - text.len())
+        + match frontmatter::split(text) {
+            Split::Closed { body_offset, .. } => body_offset,
+            _ => 0,
+        }
 }
 
 /// A comment, fenced code block or HTML block left open at the end of a text: what would
@@ -91,23 +102,17 @@ struct LeftOpen {
     own_line: bool,
 }
 
-/// What is left open at the end of `note`: a comment, else a code fence or HTML block.
-fn left_open(note: &str) -> Option<LeftOpen> {
-    let text = note.strip_prefix('\u{feff}').unwrap_or(note);
-    let body_start = (note.len() - text.len())
-        + match frontmatter::split(text) {
-            Split::Closed { body_offset, .. } => body_offset,
-            _ => 0,
-        };
-    let line_of = |offset: usize| note[..offset].matches('\n').count();
-    if let Some(at) = open_comment(&note[body_start..]) {
+/// What is left open at the end of `text`: a comment, else a code fence or HTML block.
+fn left_open(text: &str) -> Option<LeftOpen> {
+    let start = body_start(text);
+    if let Some(at) = open_comment(&text[start..]) {
         return Some(LeftOpen {
             closing: "%%".to_string(),
-            line: line_of(body_start + at),
+            line: text[..start + at].matches('\n').count(),
             own_line: false,
         });
     }
-    open_block(note, body_start)
+    open_block(text, start)
 }
 
 /// The fenced code block or HTML block left open at the end of `note`, if there is one, and
@@ -233,6 +238,22 @@ impl Insertion {
                 }
             }
         }
+    }
+
+    /// Inside a `%%` comment the entry would be hidden: it is set between a `%%` that closes
+    /// the comment and one that opens it again over what follows, which stays hidden.
+    fn out_of_comments(mut self, note: &str, lines: &Lines<'_>) -> Self {
+        let offset: usize = lines.all[..self.at].iter().map(|l| l.len()).sum();
+        let start = body_start(note);
+        if offset < start || !in_comment(&note[start..], offset - start) {
+            return self;
+        }
+        self.new.insert(0, "%%".to_string());
+        self.entry += 1;
+        if self.at < lines.count() {
+            self.new.push("%%".to_string());
+        }
+        self
     }
 
     fn apply(&self, lines: &Lines<'_>) -> Appended {

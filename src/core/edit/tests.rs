@@ -180,11 +180,18 @@ fn obsidian_comments_neither_hold_nor_swallow_the_entry() {
         log(hidden, "b").text,
         "## Log\n- 2026-11-01 a\n- 2026-11-23 note: b\n%%\n- 2026-11-02 hidden\n%%\n"
     );
-    // A comment left open at the end is closed before an entry goes below it...
+    // An entry inside a comment is set between a `%%` that closes it and one that opens it
+    // again over what follows (none is needed at the end)...
     assert_eq!(
         log("# Ada\n%% draft", "c").text,
-        "# Ada\n%% draft\n%%\n\n## Log\n\n- 2026-11-23 note: c"
+        "# Ada\n%% draft\n\n%%\n## Log\n\n- 2026-11-23 note: c"
     );
+    let a = log("## Log\n- 2026-11-01 a %%hidden\n## More\ntext\n", "b");
+    assert_eq!(
+        a.text,
+        "## Log\n- 2026-11-01 a %%hidden\n%%\n- 2026-11-23 note: b\n%%\n## More\ntext\n"
+    );
+    assert_eq!(a.line, 4);
     // ... and left as it is when the entry goes above it.
     let above = "## Log\n- 2026-11-01 a\n\n%% draft\n";
     assert_eq!(

@@ -550,8 +550,20 @@ pub(crate) fn visible(body: &str) -> std::borrow::Cow<'_, str> {
 /// Where a comment left open at the end of `text` (a `%%` no other closes) begins, if one is.
 pub(crate) fn open_comment(text: &str) -> Option<usize> {
     let last = comment_ranges(text).last()?;
-    let closed = last.len() >= 4 && text[..last.end].ends_with("%%");
-    (!closed).then_some(last.start)
+    left_open(text, &last).then_some(last.start)
+}
+
+/// Whether a line starting at `offset` of `text` (a note's body) starts inside a comment: one
+/// that opened before it and closes after it, or never.
+pub(crate) fn in_comment(text: &str, offset: usize) -> bool {
+    comment_ranges(text)
+        .any(|r| r.start < offset && (offset < r.end || offset == r.end && left_open(text, &r)))
+}
+
+/// Whether the comment at `range` of `text` is one no `%%` closes.
+fn left_open(text: &str, range: &Range<usize>) -> bool {
+    let closed = range.len() >= 4 && text[..range.end].ends_with("%%");
+    range.end == text.len() && !closed
 }
 
 /// Sorted ranges with overlaps merged.
