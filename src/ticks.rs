@@ -67,13 +67,19 @@ fn log_check_in(config: &Config, rel: &str, name: &str) -> Result<String, String
         title: Some("check-in"),
         text: "",
     };
+    // The edit may be tried again (the note changed meanwhile): the last try's refusal counts.
+    let refused = std::cell::Cell::new(None);
     let line = write::edit(&config.vault, rel, |text| {
         let appended = append_log(text, &config.log_heading, &entry);
-        Some((appended.text, appended.line))
+        refused.set(appended.as_ref().err().cloned());
+        appended.ok().map(|a| (a.text, a.line))
     })
     .map_err(|e| e.to_string())?
     .unwrap_or(0);
-    Ok(format!("logged a check-in with {name} ({rel}:{line})"))
+    match refused.into_inner() {
+        Some(why) => Err(format!("{rel}:{}: {why}", why.line)),
+        None => Ok(format!("logged a check-in with {name} ({rel}:{line})")),
+    }
 }
 
 /// Closes the open task with the text `task` in the note at `rel`, wherever it now stands.

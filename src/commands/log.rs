@@ -55,17 +55,24 @@ pub fn run(
         title,
         text: &text,
     };
+    // The edit may be tried again (the note changed meanwhile): the last try's refusal counts.
+    let refused = std::cell::Cell::new(None);
     let written = crate::write::edit(&config.vault, &contact, |note| {
         let appended = append_log(note, &config.log_heading, &entry);
-        Some((appended.text, appended.line))
+        refused.set(appended.as_ref().err().cloned());
+        appended.ok().map(|a| (a.text, a.line))
     });
-    match written {
-        Ok(Some(line)) => {
+    match (written, refused.into_inner()) {
+        (Ok(_), Some(why)) => {
+            report::error(format_args!("{contact}:{}: {why}", why.line));
+            Ok(ExitCode::from(1))
+        }
+        (Ok(Some(line)), None) => {
             super::print_text(config, &format!("{contact}:{line}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
-        Ok(None) => Ok(ExitCode::SUCCESS),
-        Err(e) => {
+        (Ok(None), None) => Ok(ExitCode::SUCCESS),
+        (Err(e), _) => {
             report::error(e);
             Ok(ExitCode::from(1))
         }

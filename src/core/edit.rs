@@ -53,9 +53,40 @@ struct Log {
     heading_line: usize,
 }
 
+/// Why an entry cannot be added to a note: where it would go, code, HTML or a `%%` comment
+/// that the note leaves open would take it in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "an entry there would fall inside a code block, HTML block or %% comment the note \
+     leaves open, and would not read as one; nothing was written (add it by hand)"
+)]
+pub struct Unplaceable {
+    /// Where the entry would have begun (1-based).
+    pub line: usize,
+}
+
 /// Adds `entry` to the log of `note`: the section headed `log_heading` (outside code), in
-/// the note's own style and order, or a new `## Log` section at the end.
-pub fn append_log(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
+/// the note's own style and order, or a new `## Log` section at the end. Checked: the entry
+/// reads as an entry where it is put, or nothing is changed.
+pub fn append_log(
+    note: &str,
+    log_heading: &str,
+    entry: &NewEntry<'_>,
+) -> Result<Appended, Unplaceable> {
+    let appended = place(note, log_heading, entry);
+    let (headings, items) = structure(&appended.text);
+    let at = appended.line - 1;
+    if headings.iter().any(|h| h.line == at) || items.iter().any(|i| i.lines.start == at) {
+        Ok(appended)
+    } else {
+        Err(Unplaceable {
+            line: appended.line,
+        })
+    }
+}
+
+/// [`append_log`], unchecked.
+fn place(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
     // A code fence or HTML block left open runs to the note's end and would take in an entry
     // below it: it is closed first, which shows the note as before (an open one ends where
     // the note does).

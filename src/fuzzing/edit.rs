@@ -60,7 +60,10 @@ pub fn check_log_append(data: &[u8]) {
         title: (flags & 1 != 0).then_some(title.as_str()),
         text: &text,
     };
-    let appended = append_log(&note, heading, &entry);
+    // Refusing is safe: nothing is written.
+    let Ok(appended) = append_log(&note, heading, &entry) else {
+        return;
+    };
     let new = &appended.text;
 
     let at = insertion_at_line_start(&note, new).unwrap_or_else(|| {

@@ -101,7 +101,8 @@ fn log_today(
         title: None,
         text: "",
     };
-    let appended = append_log(&text, &snapshot.config.log_heading, &entry);
+    // No action is offered where the entry would not read as one.
+    let appended = append_log(&text, &snapshot.config.log_heading, &entry).ok()?;
     let edit = smallest_edit(&text, &appended.text);
     let workspace = if support.document_changes {
         WorkspaceEdit {

@@ -166,6 +166,18 @@ fn notes_kith_cannot_edit_safely_are_left_alone_with_a_message() {
         v.read("People/Code.md"),
         "```\n## Log\n```\n\n## Log\n\n- 2026-11-23 note: x\n"
     );
+    // Where the entry would not read as one (a `%%` in code hides the fence that closes
+    // it), nothing is written, and the message says where and why.
+    let odd = "# Odd\n```\n%%%#\n```\n";
+    v.file("People/Odd.md", odd);
+    let run = v.kith(&["log", "odd", "x"]).code(1);
+    assert!(
+        run.stderr
+            .contains("People/Odd.md:9: an entry there would fall inside a code block"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(v.read("People/Odd.md"), odd);
 }
 
 #[test]

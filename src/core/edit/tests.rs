@@ -14,7 +14,7 @@ fn entry(text: &str) -> NewEntry<'_> {
 }
 
 fn log(note: &str, text: &str) -> Appended {
-    append_log(note, "Log", &entry(text))
+    append_log(note, "Log", &entry(text)).expect("the entry reads as one")
 }
 
 #[test]
@@ -81,7 +81,8 @@ fn a_heading_log_gets_a_heading_entry_one_level_down() {
             title: Some("Coffee"),
             text: "Line one.\nLine two. #give",
         },
-    );
+    )
+    .expect("placed");
     assert_eq!(
         a.text,
         "# Bob\n\n## Log\n\n### 2026-10-01 Call\nNotes.\n\n### 2026-11-01 Lunch\nMore.\n\n### 2026-11-23 Coffee\nLine one.\nLine two. #give\n"
@@ -243,6 +244,15 @@ fn html_left_open_at_the_end_is_closed_before_the_entry() {
 }
 
 #[test]
+fn an_entry_that_would_not_read_as_one_is_refused() {
+    // A `%%` inside code opens a comment to kith's reader, which hides the fence closing the
+    // code: an entry closing that comment would land in the code block.
+    let note = "# Ada\n```\n%%%#\n```\n";
+    let refused = append_log(note, "Log", &entry("call: b")).expect_err("refused");
+    assert_eq!(refused.line, 9);
+}
+
+#[test]
 fn every_line_break_of_the_text_ends_a_line_as_the_note_does() {
     // CRLF, a lone CR (old Macs; a line break to Markdown) and LF alike.
     let a = log(
@@ -258,7 +268,7 @@ fn every_line_break_of_the_text_ends_a_line_as_the_note_does() {
         ..entry("said")
     };
     assert_eq!(
-        append_log("## Log\n", "Log", &titled).text,
+        append_log("## Log\n", "Log", &titled).expect("placed").text,
         "## Log\n- 2026-11-23 Call about it: said\n"
     );
 }
