@@ -7,12 +7,14 @@
 use std::ops::Range;
 
 use jiff::civil::Date;
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::dates::{leading_date, ymd};
-use super::frontmatter::{self, Split};
-use super::note::{chunks, first_line_summary, in_comment, open_comment, visible};
+use super::note::{chunks, first_line_summary, in_comment, visible};
 use super::text::LineIndex;
+use open::{body_start, left_open, open_block};
+
+mod open;
 
 /// An interaction to add to a contact's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,111 +114,6 @@ fn place(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
     let lines = Lines::of(&note);
     let insertion = Insertion::find(&note, &lines, log_heading, entry);
     insertion.out_of_comments(&note, &lines).apply(&lines)
-}
-
-/// Where the body of `note` begins: after its byte-order mark and front-matter.
-fn body_start(note: &str) -> usize {
-    let text = note.strip_prefix('\u{feff}').unwrap_or(note);
-    (note.len() - text.len())
-        + match frontmatter::split(text) {
-            Split::Closed { body_offset, .. } => body_offset,
-            _ => 0,
-        }
-}
-
-/// A comment, fenced code block or HTML block left open at the end of a text: what would
-/// close it, and the line (0-based) where it begins.
-struct LeftOpen {
-    closing: String,
-    line: usize,
-    /// A comment's `%%` may end any line; the others need a line of their own.
-    own_line: bool,
-}
-
-/// What is left open at the end of `text`: a comment, else a code fence or HTML block.
-fn left_open(text: &str) -> Option<LeftOpen> {
-    let start = body_start(text);
-    if let Some(at) = open_comment(&text[start..]) {
-        return Some(LeftOpen {
-            closing: "%%".to_string(),
-            line: text[..start + at].matches('\n').count(),
-            own_line: false,
-        });
-    }
-    open_block(text, start)
-}
-
-/// The fenced code block or HTML block left open at the end of `note`, if there is one, and
-/// the line that closes it (at the block's indentation).
-fn open_block(note: &str, body_start: usize) -> Option<LeftOpen> {
-    let end = note.trim_end().len();
-    let body = visible(&note[body_start..]);
-    let (block, range) = Parser::new(&body)
-        .into_offset_iter()
-        .find_map(|(event, range)| {
-            let range = range.start + body_start..range.end + body_start;
-            matches!(
-                event,
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)) | Tag::HtmlBlock)
-            )
-            .then(|| (&note[range.clone()], range))
-            .filter(|(_, range)| range.end >= end)
-        })?;
-    let closing = fence_closing(block).or_else(|| html_closing(block))?;
-    // What stands before the block on its line: quote markers are kept, the rest (a list
-    // item's marker) becomes the spaces that keep the closing line inside the item.
-    let line_start = note[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let indent: String = note[line_start..range.start]
-        .chars()
-        .map(|c| if c == '>' { '>' } else { ' ' })
-        .collect();
-    Some(LeftOpen {
-        closing: format!("{indent}{closing}"),
-        line: note[..line_start].matches('\n').count(),
-        own_line: true,
-    })
-}
-
-/// The fence that closes the fenced code `block`, when nothing closes it yet.
-fn fence_closing(block: &str) -> Option<String> {
-    let opener = block.lines().next()?.trim_start();
-    let mark = opener.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let width = opener.chars().take_while(|c| *c == mark).count();
-    let closed = block.lines().count() > 1
-        && block.lines().last().is_some_and(|l| {
-            let l = l.trim();
-            l.len() >= width && l.chars().all(|c| c == mark)
-        });
-    (!closed).then(|| mark.to_string().repeat(width))
-}
-
-/// What ends the HTML `block` (CommonMark's kinds that run until a marker, not a blank
-/// line), when it has not come yet.
-fn html_closing(block: &str) -> Option<String> {
-    let lower = block.trim_start().to_ascii_lowercase();
-    let raw_text = ["<script", "<pre", "<style", "<textarea"];
-    let (opener, ends): (&str, &[&str]) =
-        if let Some(tag) = raw_text.iter().find(|t| lower.starts_with(*t)) {
-            (tag, &["</script>", "</pre>", "</style>", "</textarea>"])
-        } else if lower.starts_with("<!--") {
-            ("<!--", &["-->"])
-        } else if lower.starts_with("<?") {
-            ("<?", &["?>"])
-        } else if lower.starts_with("<![cdata[") {
-            ("<![cdata[", &["]]>"])
-        } else if lower.starts_with("<!") {
-            ("<!", &[">"])
-        } else {
-            return None;
-        };
-    if ends.iter().any(|end| lower[opener.len()..].contains(end)) {
-        return None;
-    }
-    // A raw-text block is closed by the tag it opened with.
-    Some(match ends {
-        [end] => end.to_string(),
-        _ => format!("</{}>", &opener[1..]),
-    })
 }
 
 /// Where and what [`append_log`] inserts.
@@ -693,17 +590,11 @@ fn find_log(
 /// The headings and top-level list items of a note's body (after its front-matter), with
 /// their lines. Headings inside code are no headings.
 fn structure(note: &str) -> (Vec<Heading>, Vec<Item>) {
-    let text = note.strip_prefix('\u{feff}').unwrap_or(note);
-    let bom = note.len() - text.len();
-    let body_start = match frontmatter::split(text) {
-        Split::Closed { body_offset, .. } => body_offset,
-        _ => 0,
-    };
+    let base = body_start(note);
     // As the note's reader does: what is in a comment is no heading or item, and lines too
     // long to be prose are blank (parsing them would cost many times their size).
-    let body = visible(&text[body_start..]);
+    let body = visible(&note[base..]);
     let body = body.as_ref();
-    let base = bom + body_start;
     let index = LineIndex::new(note);
     // 0-based.
     let line_of = |offset: usize| index.line_of(offset) - 1;
