@@ -92,9 +92,12 @@ fn place(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
     // A code fence or HTML block left open runs to the note's end and would take in an entry
     // below it: it is closed first, which shows the note as before (an open one ends where
     // the note does).
+    // The note's own line ending throughout: a closing line after a last line that ends in
+    // a lone CR must not make the note look like one of CRLF.
+    let eol = Lines::of(note).eol;
     let mut note = std::borrow::Cow::Borrowed(note);
     for _ in 0..2 {
-        let lines = Lines::of(&note);
+        let lines = Lines::of(&note).ending(eol);
         let insertion = Insertion::find(&note, &lines, log_heading, entry);
         match open_block(&note, body_start(&note)) {
             Some(open) if insertion.at > open.line => {
@@ -111,7 +114,7 @@ fn place(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
             _ => return insertion.out_of_comments(&note, &lines).apply(&lines),
         }
     }
-    let lines = Lines::of(&note);
+    let lines = Lines::of(&note).ending(eol);
     let insertion = Insertion::find(&note, &lines, log_heading, entry);
     insertion.out_of_comments(&note, &lines).apply(&lines)
 }
@@ -367,6 +370,11 @@ impl<'a> Lines<'a> {
             all: note.split_inclusive('\n').collect(),
             eol: if note.contains("\r\n") { "\r\n" } else { "\n" },
         }
+    }
+
+    /// These lines, with new lines ending in `eol`.
+    fn ending(self, eol: &'static str) -> Lines<'a> {
+        Lines { eol, ..self }
     }
 
     fn count(&self) -> usize {

@@ -233,6 +233,11 @@ fn html_left_open_at_the_end_is_closed_before_the_entry() {
         log("# Ada\n\n<!-- notes", "c").text,
         "# Ada\n\n<!-- notes\n-->\n\n## Log\n\n- 2026-11-23 note: c"
     );
+    // A last line ending in a lone CR: the note's lines end in LF, and so do the new ones.
+    assert_eq!(
+        log("# Ada\n<!-- notes\r", "c").text,
+        "# Ada\n<!-- notes\r\n-->\n\n## Log\n\n- 2026-11-23 note: c"
+    );
     // Closed, or of a kind a blank line ends: left as it is.
     let closed = "# Ada\n\n<!-- notes -->\n";
     assert!(log(closed, "c").text.starts_with(closed));
