@@ -96,11 +96,14 @@ fn place(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
     // a lone CR must not make the note look like one of CRLF.
     let eol = Lines::of(note).eol;
     let mut note = std::borrow::Cow::Borrowed(note);
-    for _ in 0..2 {
+    // One closing each for what can nest (a fence in HTML, or HTML in a fence): never more.
+    let mut closings = 0;
+    loop {
         let lines = Lines::of(&note).ending(eol);
         let insertion = Insertion::find(&note, &lines, log_heading, entry);
         match open_block(&note, body_start(&note)) {
-            Some(open) if insertion.at > open.line => {
+            Some(open) if closings < 2 && insertion.at > open.line => {
+                closings += 1;
                 let mut closed = note.to_string();
                 if !closed.ends_with('\n') {
                     closed.push_str(lines.eol);
@@ -114,9 +117,6 @@ fn place(note: &str, log_heading: &str, entry: &NewEntry<'_>) -> Appended {
             _ => return insertion.out_of_comments(&note, &lines).apply(&lines),
         }
     }
-    let lines = Lines::of(&note).ending(eol);
-    let insertion = Insertion::find(&note, &lines, log_heading, entry);
-    insertion.out_of_comments(&note, &lines).apply(&lines)
 }
 
 /// Where and what [`append_log`] inserts.

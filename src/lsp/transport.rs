@@ -72,19 +72,12 @@ pub(crate) fn read_all(input: &mut impl BufRead, to_server: &Sender<Message>) {
 }
 
 /// Why a frame could not be read.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 enum BadFrame {
+    #[error("its header has no valid Content-Length")]
     NoLength,
+    #[error("it is {0} bytes long, more than kith reads")]
     TooLarge(usize),
-}
-
-impl std::fmt::Display for BadFrame {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BadFrame::NoLength => f.write_str("its header has no valid Content-Length"),
-            BadFrame::TooLarge(n) => write!(f, "it is {n} bytes long, more than kith reads"),
-        }
-    }
 }
 
 /// One frame's body: `None` at the end of the input.
