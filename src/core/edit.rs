@@ -133,6 +133,12 @@ struct Insertion {
 impl Insertion {
     fn find(note: &str, lines: &Lines<'_>, log_heading: &str, entry: &NewEntry<'_>) -> Self {
         let (headings, items) = structure(note);
+        let base = body_start(note);
+        let shown = Shown {
+            body: &visible(&note[base..]),
+            base,
+            lines,
+        };
         match find_log((&headings, &items), lines, log_heading) {
             Some(log) => {
                 let (spaced, level) = match log.style {
@@ -144,7 +150,7 @@ impl Insertion {
                     floor: log.heading_line + 1,
                 };
                 Insertion {
-                    at: above_summaries(log.at_line, &headings, lines, opens),
+                    at: above_summaries(log.at_line, &headings, &shown, opens),
                     new: entry_lines(entry, &log.style, log.linked),
                     spaced,
                     entry: 0,
@@ -162,7 +168,7 @@ impl Insertion {
                     floor: 0,
                 };
                 Insertion {
-                    at: above_summaries(lines.count(), &headings, lines, opens),
+                    at: above_summaries(lines.count(), &headings, &shown, opens),
                     new,
                     spaced: true,
                     entry: 2, // below the new heading and its blank line
@@ -174,7 +180,7 @@ impl Insertion {
     /// Inside a `%%` comment the entry would be hidden: it is set between a `%%` that closes
     /// the comment and one that opens it again over what follows, which stays hidden.
     fn out_of_comments(mut self, note: &str, lines: &Lines<'_>) -> Self {
-        let offset: usize = lines.all[..self.at].iter().map(|l| l.len()).sum();
+        let offset = lines.start(self.at);
         let start = body_start(note);
         if offset < start || !in_comment(&note[start..], offset - start) {
             return self;
@@ -194,6 +200,23 @@ impl Insertion {
     }
 }
 
+/// A note's lines as its reader sees them: comments and over-long lines blank.
+struct Shown<'a> {
+    /// The body, blanked where hidden (offsets as in the note, less `base`).
+    body: &'a str,
+    base: usize,
+    lines: &'a Lines<'a>,
+}
+
+impl Shown<'_> {
+    /// Whether `lines` (0-based) hold nothing a summary would show.
+    fn says_nothing(&self, lines: Range<usize>) -> bool {
+        let from = self.lines.start(lines.start).saturating_sub(self.base);
+        let to = self.lines.start(lines.end).saturating_sub(self.base);
+        first_line_summary(&self.body[from..to]).is_empty()
+    }
+}
+
 /// What an insertion begins with, for [`above_summaries`].
 #[derive(Clone, Copy)]
 struct Opens {
@@ -206,7 +229,7 @@ struct Opens {
 /// Where to insert what `opens` describes, at `at` or above: never as the first words below
 /// a dated heading whose section holds it, for those words are that entry's summary. It
 /// goes above such a heading instead.
-fn above_summaries(mut at: usize, headings: &[Heading], lines: &Lines<'_>, opens: Opens) -> usize {
+fn above_summaries(mut at: usize, headings: &[Heading], shown: &Shown<'_>, opens: Opens) -> usize {
     'up: loop {
         // The headings whose sections hold line `at`, innermost first.
         let mut below = usize::MAX;
@@ -219,11 +242,7 @@ fn above_summaries(mut at: usize, headings: &[Heading], lines: &Lines<'_>, opens
                 break;
             }
             let holds = opens.level.is_none_or(|level| h.level < level);
-            if holds
-                && leading_date(h.text.trim()).is_some()
-                && lines.all[h.line + 1..at]
-                    .iter()
-                    .all(|l| first_line_summary(l).is_empty())
+            if holds && leading_date(h.text.trim()).is_some() && shown.says_nothing(h.line + 1..at)
             {
                 at = h.line;
                 continue 'up;
@@ -360,16 +379,31 @@ pub(crate) fn split_ending(line: &str) -> (&str, &str) {
 /// A note's lines, each with its ending.
 struct Lines<'a> {
     all: Vec<&'a str>,
+    /// Where each line starts in the note, and (last) the note's length.
+    starts: Vec<usize>,
     /// The ending new lines get: the note's own (CRLF when it has one).
     eol: &'static str,
 }
 
 impl<'a> Lines<'a> {
     fn of(note: &'a str) -> Lines<'a> {
+        let all: Vec<&str> = note.split_inclusive('\n').collect();
+        let starts = std::iter::once(0)
+            .chain(all.iter().scan(0, |at, l| {
+                *at += l.len();
+                Some(*at)
+            }))
+            .collect();
         Lines {
-            all: note.split_inclusive('\n').collect(),
+            all,
+            starts,
             eol: if note.contains("\r\n") { "\r\n" } else { "\n" },
         }
+    }
+
+    /// Where line `i` (0-based) starts; the note's length past its last line.
+    fn start(&self, i: usize) -> usize {
+        self.starts[i.min(self.all.len())]
     }
 
     /// These lines, with new lines ending in `eol`.

@@ -65,6 +65,9 @@ fn a_new_log_never_becomes_the_text_of_a_dated_heading() {
         "# Ada\n\nWorks on engines.\n\n## Log\n\n- 2026-11-23 coffee: new team\n\n# 2026-10-01 Lunch\n"
     );
     assert_eq!(a.line, 7);
+    // Words hidden in a comment are no words: the heading's summary is still empty.
+    let hidden = "# Ada\n\n# 2026-10-01 Lunch %%\nNotes.\n";
+    assert_eq!(log(hidden, "coffee: new team").line, 5);
     // With words of its own, the new log goes at the end as always.
     let worded = "# Ada\n\n# 2026-10-01 Lunch\nNotes.\n";
     assert_eq!(log(worded, "coffee: new team").line, 8);
